@@ -1,0 +1,203 @@
+// The in-process API the CLI and the extension share: analyse a workspace once, then keep the
+// model current as files change. Parsed files are kept; an update parses only the changed file
+// and runs the (cheap) start-up interpretation again.
+import { existsSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { ts } from 'ts-morph';
+import { expressRoutes, type RouteModel } from './express/express-chains';
+import { ExpressFrontEnd } from './express/express-front-end';
+import { expressTree } from './express/express-tree';
+import type { FrontEnd } from './front-end';
+import { FrameworkVersions } from './framework-version';
+import { Interpreter, short } from './interpreter';
+import type { AppGraph, GraphJson, Skipped } from './model';
+import { ModuleResolver } from './module-resolver';
+import { SourceIndex, type ParsedFile } from './source-index';
+import { Env, unknown, type Container, type Entry } from './values';
+import { discoverWorkspace, isSourceFile, type WorkspaceFile } from './workspace';
+
+export interface AppModel {
+  json: AppGraph;
+  container: Container;
+  routes: RouteModel[];
+}
+
+export interface AnalysisModel {
+  apps: AppModel[];
+  skipped: Skipped[];
+  /** things worth telling the user that are not findings (config problems, early stops). */
+  notes: string[];
+  interpreter: Interpreter;
+}
+
+export interface AnalyzerOptions {
+  /** called with a short message while a large workspace loads. */
+  onProgress?: (message: string) => void;
+}
+
+const PROGRESS_EVERY = 250;
+
+export class ChainAnalyzer {
+  private readonly index: SourceIndex;
+  private readonly resolver: ModuleResolver;
+  private readonly versions: FrameworkVersions;
+  private readonly frontEnds: FrontEnd[] = [new ExpressFrontEnd()];
+  private readonly defaultOptions: ts.CompilerOptions;
+  private readonly notes: string[];
+  private current: AnalysisModel | undefined;
+
+  private constructor(readonly root: string, files: WorkspaceFile[], notes: string[], options: AnalyzerOptions) {
+    this.index = new SourceIndex(root);
+    this.resolver = new ModuleResolver((abs) => this.index.has(abs));
+    this.versions = new FrameworkVersions(root);
+    this.notes = notes;
+    this.defaultOptions = files[0]?.options ?? {};
+    files.forEach((f, i) => {
+      this.index.set(f);
+      if (options.onProgress && files.length > PROGRESS_EVERY && (i + 1) % PROGRESS_EVERY === 0) {
+        options.onProgress(`parsed ${i + 1}/${files.length} files`);
+      }
+    });
+  }
+
+  /** Finds and parses the workspace's files. Throws when `root` is not a readable directory. */
+  static open(root: string, options: AnalyzerOptions = {}): ChainAnalyzer {
+    const abs = path.resolve(root);
+    if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new Error(`${root}: no such directory`);
+    const ws = discoverWorkspace(abs);
+    return new ChainAnalyzer(abs, ws.files, ws.notes, options);
+  }
+
+  /** Re-reads one file (or takes its unsaved text); a new source file joins the workspace. */
+  update(file: string, text?: string): void {
+    const abs = path.resolve(file);
+    if (!isSourceFile(abs)) return;
+    const known = this.index.get(abs);
+    if (!known && path.relative(this.root, abs).startsWith('..')) return;
+    if (!known && !existsSync(abs) && text === undefined) return;
+    this.index.set({ abs, options: known?.options ?? this.defaultOptions }, text);
+    if (!known) this.resolver.clearCache();
+    this.current = undefined;
+  }
+
+  remove(file: string): void {
+    if (this.index.delete(path.resolve(file))) {
+      this.resolver.clearCache();
+      this.current = undefined;
+    }
+  }
+
+  /** Also call after a package.json or node_modules change. */
+  invalidateVersions(): void {
+    this.versions.clear();
+    this.current = undefined;
+  }
+
+  model(): AnalysisModel {
+    return (this.current ??= this.analyse());
+  }
+
+  graph(): GraphJson {
+    const m = this.model();
+    return { schemaVersion: 1, apps: m.apps.map((a) => a.json), skipped: m.skipped };
+  }
+
+  private analyse(): AnalysisModel {
+    const interpreter = new Interpreter(this.index, this.resolver, this.frontEnds);
+    interpreter.run();
+    this.markRuntimeRegistrations(interpreter);
+    const skipped: Skipped[] = [];
+    for (const f of this.index.all()) if (f.skipped) skipped.push({ file: f.rel, reason: f.skipped });
+    skipped.sort((a, b) => a.file.localeCompare(b.file));
+    const wrapsLoc = (e: Entry) => (e.wraps ? interpreter.funcLoc(e.wraps) : undefined);
+    const apps: AppModel[] = interpreter.containers
+      .filter((c) => c.kind === 'app' && !c.mounted)
+      .sort((a, b) => a.createdAt.file.localeCompare(b.createdAt.file) || a.createdAt.line - b.createdAt.line)
+      .map((c) => {
+        const routes = expressRoutes(c, wrapsLoc);
+        return {
+          container: c,
+          routes,
+          json: {
+            id: c.id,
+            framework: c.framework,
+            frameworkVersion: this.versions.versionFor(c.framework, c.absFile),
+            location: c.createdAt,
+            routes: routes.map((r) => r.json),
+            tree: expressTree(c),
+          },
+        };
+      });
+    return { apps, skipped, notes: [...this.notes, ...interpreter.notes], interpreter };
+  }
+
+  /**
+   * Registration calls that never ran at start-up but whose receiver is an app or router
+   * (inside a callback, a request handler, a promise's then): routes added at run time. They
+   * stay visible in the tree as unresolved items.
+   */
+  private markRuntimeRegistrations(interp: Interpreter): void {
+    const methods = new Set(this.frontEnds.flatMap((f) => [...f.registrationMethods]));
+    for (const file of this.index.all()) {
+      if (file.skipped) continue;
+      for (const call of registrationCalls(file, methods)) {
+        if (interp.executedCalls.has(call)) continue;
+        const fn = enclosingFunction(call);
+        const closure = fn && interp.closures.get(fn);
+        if (!fn || !closure) continue;
+        const env = new Env(closure);
+        for (const name of localNames(call, fn)) env.declare(name, unknown(name));
+        const receiver = interp.evalReceiver((call.expression as ts.PropertyAccessExpression).expression, env, file);
+        if (receiver.k !== 'container') continue;
+        const method = (call.expression as ts.PropertyAccessExpression).name.text;
+        receiver.c.layers.push({
+          type: 'unresolved',
+          name: short(call.getText(file.sf)),
+          reason: `${method}() runs only at run time (inside a function that is not called while the app starts), so it cannot be placed in the chain statically`,
+          at: interp.loc(file, call),
+        });
+      }
+    }
+  }
+}
+
+const callCache = new WeakMap<ts.SourceFile, ts.CallExpression[]>();
+
+function registrationCalls(file: ParsedFile, methods: Set<string>): ts.CallExpression[] {
+  let calls = callCache.get(file.sf);
+  if (!calls) {
+    const found: ts.CallExpression[] = [];
+    const visit = (n: ts.Node): void => {
+      if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && methods.has(n.expression.name.text) && n.arguments.length > 0) {
+        found.push(n);
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(file.sf);
+    callCache.set(file.sf, (calls = found));
+  }
+  return calls;
+}
+
+function enclosingFunction(n: ts.Node): ts.FunctionLikeDeclaration | undefined {
+  for (let p = n.parent; p; p = p.parent) if (ts.isFunctionLike(p) && 'body' in p) return p as ts.FunctionLikeDeclaration;
+  return undefined;
+}
+
+/** Parameters and locals between a call and the function whose closure is known: they shadow outer names. */
+function localNames(call: ts.Node, fn: ts.FunctionLikeDeclaration): string[] {
+  const names: string[] = [];
+  const addBinding = (b: ts.BindingName): void => {
+    if (ts.isIdentifier(b)) names.push(b.text);
+    else for (const el of b.elements) if (!ts.isOmittedExpression(el)) addBinding(el.name);
+  };
+  for (const p of fn.parameters) addBinding(p.name);
+  const visit = (n: ts.Node): void => {
+    if (ts.isVariableDeclaration(n)) addBinding(n.name);
+    if (ts.isFunctionLike(n) && n !== fn) for (const p of n.parameters) addBinding(p.name);
+    ts.forEachChild(n, visit);
+  };
+  if (fn.body) visit(fn.body);
+  void call;
+  return names;
+}

@@ -1,0 +1,76 @@
+// The registrations of an Express app as written, for views: app -> routers -> items.
+import type { TreeNode } from '../model';
+import { pathText } from '../paths';
+import type { Container, Entry, Layer } from '../values';
+import { isCatchAll, isErrorHandler } from './express-chains';
+
+export function expressTree(c: Container, seen = new Set<Container>()): TreeNode[] {
+  seen.add(c);
+  const nodes: TreeNode[] = [];
+  for (const layer of c.layers) nodes.push(...layerNodes(layer, seen));
+  seen.delete(c);
+  return nodes;
+}
+
+function layerNodes(layer: Layer, seen: Set<Container>): TreeNode[] {
+  switch (layer.type) {
+    case 'unresolved':
+      return [{ type: 'unresolved', name: layer.name, location: layer.at, reason: layer.reason }];
+    case 'param':
+      return [
+        {
+          type: 'param',
+          name: layer.names.map((n) => ':' + n).join(', '),
+          location: layer.at,
+          conditional: layer.conditional,
+          children: layer.entries.map((e) => entryNode(e, 'param', layer.conditional, undefined, seen)),
+        },
+      ];
+    case 'route':
+      return layer.paths.map((p) => ({
+        type: 'route' as const,
+        name: `${layer.method} ${p.text}`,
+        method: layer.method,
+        path: p.text,
+        location: layer.at,
+        conditional: layer.conditional,
+        children: layer.entries.map((e, i, all) =>
+          entryNode(e, isErrorHandler(e) ? 'errorHandler' : i === all.length - 1 ? 'handler' : 'middleware', layer.conditional, undefined, seen),
+        ),
+      }));
+    case 'use': {
+      const mount = layer.paths ? pathText(layer.paths.length === 1 ? layer.paths : [{ kind: 'string', text: layer.paths.map((p) => p.text).join(', ') }]) : '/';
+      return layer.entries.map((e) =>
+        entryNode(e, isErrorHandler(e) ? 'errorHandler' : isCatchAll(e) ? 'handler' : 'middleware', layer.conditional, mount, seen),
+      );
+    }
+  }
+}
+
+function entryNode(
+  e: Entry,
+  kind: TreeNode['type'],
+  layerConditional: boolean,
+  mount: string | undefined,
+  seen: Set<Container>,
+): TreeNode {
+  const conditional = layerConditional || e.conditional;
+  if (e.container) {
+    const node: TreeNode = {
+      type: e.container.kind,
+      name: e.name,
+      location: e.registeredAt,
+      definedAt: e.container.createdAt,
+      conditional,
+      children: seen.has(e.container) ? [] : expressTree(e.container, seen),
+    };
+    if (mount) node.mount = mount;
+    return node;
+  }
+  if (e.unresolved) {
+    return { type: 'unresolved', name: e.name, location: e.registeredAt, definedAt: e.definedAt, reason: e.unresolved, conditional, ...(mount ? { mount } : {}) };
+  }
+  const node: TreeNode = { type: kind, name: e.name, location: e.registeredAt, definedAt: e.definedAt, conditional };
+  if (mount) node.mount = mount;
+  return node;
+}

@@ -1,0 +1,170 @@
+// The abstract values the interpreter computes. Deliberately small: just enough to follow apps,
+// routers and middleware functions through variables, modules, objects, arrays and calls.
+import type { ts } from 'ts-morph';
+import type { FrontEnd } from './front-end';
+import type { Framework, Loc } from './model';
+
+export type Value =
+  | { k: 'unknown'; reason: string }
+  | { k: 'undefined' }
+  | { k: 'str'; v: string }
+  | { k: 'num'; v: number }
+  | { k: 'bool'; v: boolean }
+  | { k: 'regex'; v: string }
+  | FuncValue
+  | ObjValue
+  | ArrValue
+  | { k: 'container'; c: Container }
+  | { k: 'routeBuilder'; c: Container; path: PathSpec; conditional: boolean }
+  | ExternalValue
+  | BuiltinValue
+  | ClassValue
+  | { k: 'union'; options: Value[] };
+
+export interface FuncValue {
+  k: 'func';
+  node: ts.FunctionLikeDeclaration;
+  env: Env;
+  file: string;
+  /** own name (function name, variable, method or property it was assigned to). */
+  name: string | undefined;
+  /** parameters removed by `.bind(thisArg, ...args)`. */
+  bound: number;
+}
+
+export interface ObjValue {
+  k: 'obj';
+  props: Map<string, Value | LazyRef>;
+  /** `export * from` sources, consulted when a property is missing. */
+  stars?: (() => Value)[];
+  /** CommonJS `module.exports` object of a module: `import x from` gets the whole object. */
+  cjsModule?: boolean;
+  proto?: ClassValue;
+}
+
+/** A live binding (ESM export of a local, re-export) read when first needed. */
+export interface LazyRef {
+  k: 'lazy';
+  get: () => Value;
+}
+
+export interface ArrValue {
+  k: 'arr';
+  items: Value[];
+  /** where each element is written, when written as an array literal element. */
+  nodes: (ts.Node | undefined)[];
+}
+
+/** Something from a package outside the workspace (`cors()`, `helmet`): callable, never followed. */
+export interface ExternalValue {
+  k: 'external';
+  name: string;
+  /** function arguments it was called with (`asyncHandler(fn)`): the wrapped function. */
+  wraps?: FuncValue;
+}
+
+/** A framework's module or constructor, modelled by its front end. */
+export interface BuiltinValue {
+  k: 'builtin';
+  name: string;
+  call?: (site: CallSite) => Value;
+  props?: Record<string, Value>;
+}
+
+export interface ClassValue {
+  k: 'class';
+  node: ts.ClassLikeDeclaration;
+  env: Env;
+  file: string;
+}
+
+export interface CallSite {
+  node: ts.CallExpression | ts.NewExpression;
+  args: ArgInfo[];
+  file: string;
+  conditional: boolean;
+  isNew: boolean;
+  /** the variable the call's result is assigned to, to name apps and routers. */
+  nameHint?: string;
+}
+
+export interface ArgInfo {
+  node: ts.Expression;
+  value: Value;
+  spread: boolean;
+}
+
+export class Env {
+  private readonly vars = new Map<string, Value | LazyRef>();
+  constructor(readonly parent: Env | undefined) {}
+
+  declare(name: string, value: Value | LazyRef): void {
+    this.vars.set(name, value);
+  }
+
+  lookup(name: string): Value | undefined {
+    for (let env: Env | undefined = this; env; env = env.parent) {
+      const v = env.vars.get(name);
+      if (v !== undefined) return v.k === 'lazy' ? v.get() : v;
+    }
+    return undefined;
+  }
+
+  /** Assigns to the nearest declaration; returns false when there is none. */
+  assign(name: string, value: Value): boolean {
+    for (let env: Env | undefined = this; env; env = env.parent) {
+      if (env.vars.has(name)) {
+        env.vars.set(name, value);
+        return true;
+      }
+    }
+    return false;
+  }
+}
+
+// ---- registrations, shared by the front ends -------------------------------------------------
+
+export interface PathSpec {
+  /** the path as written: a string, a regex literal's text, or the expression text when unresolved. */
+  text: string;
+  kind: 'string' | 'regex' | 'unresolved';
+}
+
+export interface Entry {
+  name: string;
+  registeredAt: Loc;
+  definedAt: Loc | null;
+  conditional: boolean;
+  /** `fn.length` as the framework will see it; undefined for functions outside the workspace. */
+  arity: number | undefined;
+  /** the function's node, for rules that look into its body. */
+  fn?: FuncValue;
+  wraps?: FuncValue;
+  /** a mounted router or sub-app. */
+  container?: Container;
+  unresolved?: string;
+}
+
+export type Layer =
+  | { type: 'use'; paths: PathSpec[] | null; entries: Entry[]; at: Loc; conditional: boolean }
+  | { type: 'route'; method: string; paths: PathSpec[]; entries: Entry[]; at: Loc; conditional: boolean }
+  | { type: 'param'; names: string[]; entries: Entry[]; at: Loc; conditional: boolean }
+  | { type: 'unresolved'; reason: string; at: Loc; name: string };
+
+export interface Container {
+  id: string;
+  kind: 'app' | 'router';
+  framework: Framework;
+  /** display name: the variable it was assigned to, or the creating expression. */
+  name: string;
+  createdAt: Loc;
+  /** absolute path of the file that created it (framework version lookup). */
+  absFile: string;
+  layers: Layer[];
+  /** set once some other container mounts it. */
+  mounted: boolean;
+  frontEnd: FrontEnd;
+}
+
+export const unknown = (reason: string): Value => ({ k: 'unknown', reason });
+export const UNDEFINED: Value = { k: 'undefined' };
