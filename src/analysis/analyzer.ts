@@ -46,7 +46,12 @@ export class ChainAnalyzer {
   private readonly notes: string[];
   private current: AnalysisModel | undefined;
 
-  private constructor(readonly root: string, files: WorkspaceFile[], notes: string[], options: AnalyzerOptions) {
+  private constructor(
+    readonly root: string,
+    files: WorkspaceFile[],
+    notes: string[],
+    options: AnalyzerOptions,
+  ) {
     this.index = new SourceIndex(root);
     this.resolver = new ModuleResolver((abs) => this.index.has(abs));
     this.versions = new FrameworkVersions(root);
@@ -147,13 +152,27 @@ export class ChainAnalyzer {
         if (!fn || !closure) continue;
         const env = new Env(closure);
         for (const name of localNames(call, fn)) env.declare(name, unknown(name));
-        const receiver = interp.evalReceiver((call.expression as ts.PropertyAccessExpression).expression, env, file);
+        const receiver = interp.evalReceiver(
+          (call.expression as ts.PropertyAccessExpression).expression,
+          env,
+          file,
+        );
         if (receiver.k !== 'container') continue;
         const method = (call.expression as ts.PropertyAccessExpression).name.text;
+        const caller =
+          fn.parent && ts.isCallExpression(fn.parent) && fn.parent.arguments.includes(fn as ts.Expression)
+            ? fn.parent
+            : undefined;
+        const where =
+          caller && interp.executedCalls.has(caller)
+            ? `inside a middleware or handler registered with ${short(caller.expression.getText(file.sf), 50)} (it runs per request)`
+            : caller
+              ? `inside a callback passed to ${short(caller.expression.getText(file.sf), 50)}, which is not followed statically`
+              : 'inside a function that is not called while the app starts';
         receiver.c.layers.push({
           type: 'unresolved',
           name: short(call.getText(file.sf)),
-          reason: `${method}() runs only at run time (inside a function that is not called while the app starts), so it cannot be placed in the chain statically`,
+          reason: `${method}() runs ${where}, so what it registers is not in the chains`,
           at: interp.loc(file, call),
         });
       }
@@ -168,7 +187,12 @@ function registrationCalls(file: ParsedFile, methods: Set<string>): ts.CallExpre
   if (!calls) {
     const found: ts.CallExpression[] = [];
     const visit = (n: ts.Node): void => {
-      if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && methods.has(n.expression.name.text) && n.arguments.length > 0) {
+      if (
+        ts.isCallExpression(n) &&
+        ts.isPropertyAccessExpression(n.expression) &&
+        methods.has(n.expression.name.text) &&
+        n.arguments.length > 0
+      ) {
         found.push(n);
       }
       ts.forEachChild(n, visit);
@@ -180,7 +204,8 @@ function registrationCalls(file: ParsedFile, methods: Set<string>): ts.CallExpre
 }
 
 function enclosingFunction(n: ts.Node): ts.FunctionLikeDeclaration | undefined {
-  for (let p = n.parent; p; p = p.parent) if (ts.isFunctionLike(p) && 'body' in p) return p as ts.FunctionLikeDeclaration;
+  for (let p = n.parent; p; p = p.parent)
+    if (ts.isFunctionLike(p) && 'body' in p) return p as ts.FunctionLikeDeclaration;
   return undefined;
 }
 

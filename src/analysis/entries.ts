@@ -12,32 +12,41 @@ export function entriesFrom(args: ArgInfo[], site: CallSite, interp: Interpreter
   return out;
 }
 
+/**
+ * `node` is where the value is written (possibly in another file, for an array constant);
+ * `anchor` is the innermost expression inside the registration call it came through, which is
+ * where it counts as registered.
+ */
 function flatten(
   value: Value,
   node: ts.Node | undefined,
-  argNode: ts.Node,
+  anchor: ts.Node,
   conditional: boolean,
   site: CallSite,
   interp: Interpreter,
   out: Entry[],
 ): void {
-  const where = node && inside(node, site.node) ? node : argNode;
+  if (node && node !== anchor && inside(node, site.node)) anchor = node;
   if (value.k === 'arr') {
-    value.items.forEach((item, i) => flatten(item, value.nodes[i], argNode, conditional, site, interp, out));
+    value.items.forEach((item, i) => flatten(item, value.nodes[i], anchor, conditional, site, interp, out));
     return;
   }
   if (value.k === 'union') {
     for (const o of value.options) {
       // `cond && mw` leaves a falsy alternative that registers nothing.
       if (o.k === 'bool' || o.k === 'undefined' || (o.k === 'str' && o.v === '')) continue;
-      flatten(o, node, argNode, true, site, interp, out);
+      flatten(o, branchOf(node, o), anchor, true, site, interp, out);
     }
     return;
   }
-  const file = interp.fileOf(site.file);
-  const registeredAt = interp.loc(file, where);
-  const name = nameOf(where === node ? node : undefined, value, argNode, interp, site);
-  const entry: Entry = { name, registeredAt, definedAt: null, conditional, arity: undefined };
+  const registeredAt = interp.loc(interp.fileOf(site.file), anchor);
+  const entry: Entry = {
+    name: nameOf(node, value, anchor),
+    registeredAt,
+    definedAt: null,
+    conditional,
+    arity: undefined,
+  };
   switch (value.k) {
     case 'func': {
       entry.fn = value;
@@ -74,26 +83,46 @@ function inside(node: ts.Node, call: ts.Node): boolean {
   return node.getSourceFile() === call.getSourceFile() && node.pos >= call.pos && node.end <= call.end;
 }
 
-function nameOf(node: ts.Node | undefined, value: Value, argNode: ts.Node, interp: Interpreter, site: CallSite): string {
+/** For `a ? x : y` and `a && x`, the branch an alternative was written in. */
+function branchOf(node: ts.Node | undefined, option: Value): ts.Node | undefined {
+  while (node && ts.isParenthesizedExpression(node)) node = node.expression;
+  if (!node) return undefined;
+  const branches = ts.isConditionalExpression(node)
+    ? [node.whenTrue, node.whenFalse]
+    : ts.isBinaryExpression(node)
+      ? [node.left, node.right]
+      : [];
+  if (option.k === 'func')
+    return (
+      branches.find((b) => b.pos <= option.node.pos && option.node.end <= b.end) ??
+      branchByName(branches, option.name)
+    );
+  return undefined;
+}
+
+function branchByName(branches: ts.Node[], name: string | undefined): ts.Node | undefined {
+  return name ? branches.find((b) => ts.isIdentifier(b) && b.text === name) : undefined;
+}
+
+function nameOf(node: ts.Node | undefined, value: Value, anchor: ts.Node): string {
   if (!node) {
     if (value.k === 'func' && value.name) return value.name;
     if (value.k === 'container') return value.c.name;
-    node = argNode;
+    node = anchor;
   }
-  const sf = interp.fileOf(site.file).sf;
   if (ts.isSpreadElement(node)) node = node.expression;
   if (isFunctionLikeExpression(node)) return (value.k === 'func' && node.name?.text) || 'anonymous';
   if (ts.isCallExpression(node)) {
-    const args = node.arguments.map((a) => (isFunctionLikeExpression(a) ? '…' : short(a.getText(sf), 40)));
-    return short(`${short(node.expression.getText(sf), 60)}(${args.join(', ')})`);
+    const args = node.arguments.map((a) => (isFunctionLikeExpression(a) ? '…' : short(a.getText(), 40)));
+    return short(`${short(node.expression.getText(), 60)}(${args.join(', ')})`);
   }
-  return short(node.getText(sf));
+  return short(node.getText());
 }
 
 /** A path argument as written; computed paths keep their expression text. */
-export function pathSpecOf(arg: ArgInfo, interp: Interpreter, site: CallSite): PathSpec[] {
+export function pathSpecOf(arg: ArgInfo): PathSpec[] {
   const v = arg.value;
-  const text = () => short(arg.node.getText(interp.fileOf(site.file).sf));
+  const text = () => short(arg.node.getText());
   const one = (x: Value): PathSpec =>
     x.k === 'str'
       ? { kind: 'string', text: x.v }
@@ -112,12 +141,18 @@ export function looksLikePath(arg: ArgInfo | undefined): boolean {
   if (v.k === 'str' || v.k === 'regex') return true;
   if (v.k === 'arr') {
     const first = v.items[0];
-    return !!first && (first.k === 'str' || first.k === 'regex' || (first.k === 'arr' && first.items[0]?.k === 'str'));
+    return (
+      !!first &&
+      (first.k === 'str' || first.k === 'regex' || (first.k === 'arr' && first.items[0]?.k === 'str'))
+    );
   }
   if (v.k === 'union') return v.options.every((o) => o.k === 'str');
   if (v.k === 'unknown') {
     const n = arg.node;
-    return ts.isTemplateExpression(n) || (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.PlusToken);
+    return (
+      ts.isTemplateExpression(n) ||
+      (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.PlusToken)
+    );
   }
   return false;
 }

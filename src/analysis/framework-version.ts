@@ -33,7 +33,12 @@ export class FrameworkVersions {
           }
         }
       }
-      if (path.relative(this.root, dir) === '' || path.dirname(dir) === dir || path.relative(this.root, dir).startsWith('..')) break;
+      if (
+        path.relative(this.root, dir) === '' ||
+        path.dirname(dir) === dir ||
+        path.relative(this.root, dir).startsWith('..')
+      )
+        break;
     }
     return range;
   }

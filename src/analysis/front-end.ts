@@ -9,7 +9,12 @@ export interface FrontEnd {
   /** `container.method(...)`, for containers this front end created. */
   callMethod(container: Container, method: string, site: CallSite, interp: Interpreter): Value;
   /** `container.route(path).method(...)`. */
-  callRouteBuilder?(builder: Extract<Value, { k: 'routeBuilder' }>, method: string, site: CallSite, interp: Interpreter): Value;
+  callRouteBuilder?(
+    builder: Extract<Value, { k: 'routeBuilder' }>,
+    method: string,
+    site: CallSite,
+    interp: Interpreter,
+  ): Value;
   /** Names of methods that register something, for finding registrations made at runtime. */
   readonly registrationMethods: ReadonlySet<string>;
 }

@@ -3,6 +3,8 @@
 // functions it meets (factories, `registerRoutes(app)`, class constructors), and never runs a
 // middleware: functions passed as values stay values. Front ends turn calls on apps and routers
 // into layers. Anything it cannot follow becomes an `unknown` value carrying the reason.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import type { FrontEnd } from './front-end';
 import type { Loc } from './model';
@@ -114,9 +116,15 @@ export class Interpreter {
     const n = f.node;
     const parent = n.parent;
     if ((ts.isArrowFunction(n) || ts.isFunctionExpression(n)) && !n.name) {
-      if (parent && ts.isVariableDeclaration(parent) && parent.initializer === n) return locOf(file, parent.name);
+      if (parent && ts.isVariableDeclaration(parent) && parent.initializer === n)
+        return locOf(file, parent.name);
       if (parent && ts.isPropertyAssignment(parent)) return locOf(file, parent.name);
-      if (parent && ts.isBinaryExpression(parent) && parent.right === n && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      if (
+        parent &&
+        ts.isBinaryExpression(parent) &&
+        parent.right === n &&
+        parent.operatorToken.kind === ts.SyntaxKind.EqualsToken
+      ) {
         return locOf(file, ts.isPropertyAccessExpression(parent.left) ? parent.left.name : parent.left);
       }
     }
@@ -159,10 +167,12 @@ export class Interpreter {
     return record;
   }
 
-  /** What `require()` of the module returns. */
+  /** What `require()` of the module returns: `module.exports`, or the ESM namespace. */
   private requireValue(record: ModuleRecord): Value {
-    if (record.esm && !(record.moduleObj.props.get('exports') as ObjValue).props.size) return record.esm;
-    return this.readProp(record.moduleObj, 'exports');
+    const exp = this.readProp(record.moduleObj, 'exports');
+    const pristine = exp.k === 'obj' && exp.cjsModule === true && exp.props.size === 0;
+    if (record.esm && (pristine || record.esm.props.size > 0 || record.esm.stars)) return record.esm;
+    return exp;
   }
 
   /** What `import x from` the module gives. */
@@ -181,12 +191,27 @@ export class Interpreter {
       if (target.skipped) return { value: unknown(`'${specifier}' was skipped: it ${target.skipped}`) };
       return { record: this.loadModule(target) };
     }
-    if (r.kind === 'missing') return { value: unknown(`cannot find module '${specifier}' from ${ctx.file.rel}`) };
+    if (r.kind === 'missing') {
+      if (specifier.endsWith('.json')) return { value: this.jsonModule(specifier, ctx) };
+      return { value: unknown(`cannot find module '${specifier}' from ${ctx.file.rel}`) };
+    }
     for (const fe of this.frontEnds) {
       const v = fe.packageValue(r.name, specifier, this);
       if (v) return { value: v };
     }
     return { value: { k: 'external', name: specifier } };
+  }
+
+  /** `require('./config.json')`: configuration often holds paths and prefixes. */
+  private jsonModule(specifier: string, ctx: Ctx): Value {
+    const abs = path.resolve(path.dirname(ctx.file.abs), specifier);
+    if (path.relative(this.index.root, abs).startsWith('..'))
+      return unknown(`'${specifier}' is outside the analysed directory`);
+    try {
+      return fromJson(JSON.parse(readFileSync(abs, 'utf8')));
+    } catch (e) {
+      return unknown(`cannot read '${specifier}': ${(e as Error).message}`);
+    }
   }
 
   private requireModule(specifier: string, ctx: Ctx): Value {
@@ -204,12 +229,17 @@ export class Interpreter {
         const clause = s.importClause;
         if (!clause) continue;
         if (clause.name) {
-          const get = target ? () => this.defaultImport(target) : () => this.readProp(value!, 'default', value);
+          const get = target
+            ? () => this.defaultImport(target)
+            : () => this.readProp(value!, 'default', value);
           env.declare(clause.name.text, lazy(get));
         }
         const nb = clause.namedBindings;
         if (nb && ts.isNamespaceImport(nb)) {
-          env.declare(nb.name.text, lazy(() => (target ? this.namespaceOf(target) : value!)));
+          env.declare(
+            nb.name.text,
+            lazy(() => (target ? this.namespaceOf(target) : value!)),
+          );
         } else if (nb) {
           for (const el of nb.elements) {
             if (el.isTypeOnly) continue;
@@ -231,15 +261,27 @@ export class Interpreter {
         if (ts.isStringLiteral(e)) env.declare(s.name.text, this.requireModule(e.text, ctx));
       } else if (esm && ts.isExportDeclaration(s) && !s.isTypeOnly) {
         this.hoistExportDeclaration(s, esm, ctx);
-      } else if (esm && isExported(s) && (ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) && !s.name) {
+      } else if (
+        esm &&
+        isExported(s) &&
+        (ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) &&
+        !s.name
+      ) {
         esm.props.set(
           'default',
-          ts.isFunctionDeclaration(s) ? this.makeFunc(s, ctx, nameForExport(ctx.file)) : this.makeClass(s, ctx),
+          ts.isFunctionDeclaration(s)
+            ? this.makeFunc(s, ctx, nameForExport(ctx.file))
+            : this.makeClass(s, ctx),
         );
       } else if (esm && isExported(s)) {
-        const isDefault = ts.getModifiers(s as ts.HasModifiers)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+        const isDefault = ts
+          .getModifiers(s as ts.HasModifiers)
+          ?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
         for (const name of declaredNames(s)) {
-          esm.props.set(isDefault ? 'default' : name, lazy(() => env.lookup(name) ?? UNDEFINED));
+          esm.props.set(
+            isDefault ? 'default' : name,
+            lazy(() => env.lookup(name) ?? UNDEFINED),
+          );
         }
       }
     }
@@ -247,11 +289,12 @@ export class Interpreter {
   }
 
   private namespaceOf(record: ModuleRecord): Value {
-    return record.esm ?? this.requireValue(record);
+    return this.requireValue(record);
   }
 
   private hoistExportDeclaration(s: ts.ExportDeclaration, esm: ObjValue, ctx: Ctx): void {
-    const spec = s.moduleSpecifier && ts.isStringLiteral(s.moduleSpecifier) ? s.moduleSpecifier.text : undefined;
+    const spec =
+      s.moduleSpecifier && ts.isStringLiteral(s.moduleSpecifier) ? s.moduleSpecifier.text : undefined;
     let source: (() => Value) | undefined;
     if (spec) {
       const { record, value } = this.resolveModule(spec, ctx);
@@ -300,7 +343,9 @@ export class Interpreter {
   }
 
   private branch(node: ts.Statement, ctx: Ctx): Completion {
-    return ts.isBlock(node) ? this.block(node.statements, ctx) : this.exec(node, { ...ctx, env: new Env(ctx.env) });
+    return ts.isBlock(node)
+      ? this.block(node.statements, ctx)
+      : this.exec(node, { ...ctx, env: new Env(ctx.env) });
   }
 
   private exec(s: ts.Statement, ctx: Ctx): Completion {
@@ -395,11 +440,16 @@ export class Interpreter {
     const iterable = this.eval(s.expression, ctx);
     let items: Value[];
     if (ts.isForInStatement(s)) {
-      items = iterable.k === 'obj' ? [...iterable.props.keys()].map((v) => ({ k: 'str', v })) : [unknown('for-in key')];
+      items =
+        iterable.k === 'obj'
+          ? [...iterable.props.keys()].map((v) => ({ k: 'str', v }))
+          : [unknown('for-in key')];
     } else if (iterable.k === 'arr') {
       items = iterable.items;
     } else {
-      items = [unknown(`an element of ${short(s.expression.getText(ctx.file.sf))}, which is not a static array`)];
+      items = [
+        unknown(`an element of ${short(s.expression.getText(ctx.file.sf))}, which is not a static array`),
+      ];
     }
     for (const item of items) {
       const inner = cond({ ...ctx, env: new Env(ctx.env) });
@@ -449,8 +499,13 @@ export class Interpreter {
     name.elements.forEach((el, i) => {
       if (ts.isOmittedExpression(el)) return;
       let v: Value;
-      if (el.dotDotDotToken) v = value.k === 'arr' ? arr(value.items.slice(i)) : unknown('rest of a destructured array');
-      else v = value.k === 'arr' ? (value.items[i] ?? UNDEFINED) : unknown(`element ${i} of a value that is not a static array`);
+      if (el.dotDotDotToken)
+        v = value.k === 'arr' ? arr(value.items.slice(i)) : unknown('rest of a destructured array');
+      else
+        v =
+          value.k === 'arr'
+            ? (value.items[i] ?? UNDEFINED)
+            : unknown(`element ${i} of a value that is not a static array`);
       if (el.initializer && v.k === 'undefined') v = this.eval(el.initializer, ctx);
       this.bind(el.name, v, ctx);
     });
@@ -507,7 +562,8 @@ export class Interpreter {
         const ea = e as ts.ElementAccessExpression;
         const target = this.eval(ea.expression, ctx);
         const key = primitive(this.eval(ea.argumentExpression, ctx));
-        if (key === null || key === undefined) return unknown(`computed property ${short(ea.getText(ctx.file.sf))}`);
+        if (key === null || key === undefined)
+          return unknown(`computed property ${short(ea.getText(ctx.file.sf))}`);
         return this.readProp(target, String(key));
       }
       case ts.SyntaxKind.CallExpression:
@@ -521,7 +577,10 @@ export class Interpreter {
         const t = truthiness(this.eval(c.condition, ctx));
         if (t === true) return this.eval(c.whenTrue, ctx, nameHint);
         if (t === false) return this.eval(c.whenFalse, ctx, nameHint);
-        return union([this.eval(c.whenTrue, cond(ctx), nameHint), this.eval(c.whenFalse, cond(ctx), nameHint)]);
+        return union([
+          this.eval(c.whenTrue, cond(ctx), nameHint),
+          this.eval(c.whenFalse, cond(ctx), nameHint),
+        ]);
       }
       case ts.SyntaxKind.PrefixUnaryExpression: {
         const p = e as ts.PrefixUnaryExpression;
@@ -549,8 +608,10 @@ export class Interpreter {
   evalReceiver(e: ts.Expression, env: Env, file: ParsedFile): Value {
     if (ts.isIdentifier(e)) return env.lookup(e.text) ?? unknown(e.text);
     if (e.kind === ts.SyntaxKind.ThisKeyword) return env.lookup('#this') ?? unknown('this');
-    if (ts.isPropertyAccessExpression(e)) return this.readProp(this.evalReceiver(e.expression, env, file), e.name.text);
-    if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e)) return this.evalReceiver(e.expression, env, file);
+    if (ts.isPropertyAccessExpression(e))
+      return this.readProp(this.evalReceiver(e.expression, env, file), e.name.text);
+    if (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e))
+      return this.evalReceiver(e.expression, env, file);
     return unknown(short(e.getText(file.sf)));
   }
 
@@ -612,10 +673,22 @@ export class Interpreter {
 
   private evalBinary(b: ts.BinaryExpression, ctx: Ctx, nameHint?: string): Value {
     const op = b.operatorToken.kind;
-    if (op === ts.SyntaxKind.EqualsToken) return this.assign(b.left, this.eval(b.right, ctx, nameHintOf(b.left)), ctx);
-    if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) {
+    if (op === ts.SyntaxKind.EqualsToken)
+      return this.assign(b.left, this.eval(b.right, ctx, nameHintOf(b.left)), ctx);
+    if (
+      op === ts.SyntaxKind.AmpersandAmpersandToken ||
+      op === ts.SyntaxKind.BarBarToken ||
+      op === ts.SyntaxKind.QuestionQuestionToken
+    ) {
       const left = this.eval(b.left, ctx, nameHint);
-      const t = op === ts.SyntaxKind.QuestionQuestionToken ? (left.k === 'undefined' ? false : left.k === 'unknown' ? undefined : true) : truthiness(left);
+      const t =
+        op === ts.SyntaxKind.QuestionQuestionToken
+          ? left.k === 'undefined'
+            ? false
+            : left.k === 'unknown'
+              ? undefined
+              : true
+          : truthiness(left);
       const takeRight = op === ts.SyntaxKind.AmpersandAmpersandToken ? t : t === undefined ? undefined : !t;
       if (takeRight === true) return this.eval(b.right, ctx, nameHint);
       if (takeRight === false) return left;
@@ -668,8 +741,16 @@ export class Interpreter {
     for (const a of args ?? []) {
       if (ts.isSpreadElement(a)) {
         const v = this.eval(a.expression, ctx);
-        if (v.k === 'arr') v.items.forEach((item, i) => out.push({ node: (v.nodes[i] as ts.Expression) ?? a, value: item, spread: true }));
-        else out.push({ node: a, value: unknown(`the spread ${short(a.getText(ctx.file.sf))} is not a static array`), spread: true });
+        if (v.k === 'arr')
+          v.items.forEach((item, i) =>
+            out.push({ node: (v.nodes[i] as ts.Expression) ?? a, value: item, spread: true }),
+          );
+        else
+          out.push({
+            node: a,
+            value: unknown(`the spread ${short(a.getText(ctx.file.sf))} is not a static array`),
+            spread: true,
+          });
       } else {
         out.push({ node: a, value: this.eval(a, ctx), spread: false });
       }
@@ -677,7 +758,12 @@ export class Interpreter {
     return out;
   }
 
-  private site(node: ts.CallExpression | ts.NewExpression, args: ArgInfo[], ctx: Ctx, isNew = false): CallSite {
+  private site(
+    node: ts.CallExpression | ts.NewExpression,
+    args: ArgInfo[],
+    ctx: Ctx,
+    isNew = false,
+  ): CallSite {
     return { node, args, file: ctx.file.abs, conditional: ctx.conditional > 0, isNew };
   }
 
@@ -719,15 +805,22 @@ export class Interpreter {
         return receiver.c.frontEnd.callMethod(receiver.c, method, site, this);
       case 'routeBuilder':
         this.executedCalls.add(site.node);
-        return receiver.c.frontEnd.callRouteBuilder?.(receiver, method, site, this) ?? unknown('route builder');
+        return (
+          receiver.c.frontEnd.callRouteBuilder?.(receiver, method, site, this) ?? unknown('route builder')
+        );
       case 'arr':
         return this.arrayMethod(receiver, method, site, ctx);
       case 'func':
-        if (method === 'bind') return { ...receiver, bound: receiver.bound + Math.max(0, site.args.length - 1) };
-        if (method === 'call') return this.callFunction(receiver, { ...site, args: site.args.slice(1) }, ctx, site.args[0]?.value);
+        if (method === 'bind')
+          return { ...receiver, bound: receiver.bound + Math.max(0, site.args.length - 1) };
+        if (method === 'call')
+          return this.callFunction(receiver, { ...site, args: site.args.slice(1) }, ctx, site.args[0]?.value);
         if (method === 'apply') {
           const list = site.args[1]?.value;
-          const args = list?.k === 'arr' ? list.items.map((value) => ({ node: site.args[1]!.node, value, spread: true })) : [];
+          const args =
+            list?.k === 'arr'
+              ? list.items.map((value) => ({ node: site.args[1]!.node, value, spread: true }))
+              : [];
           return this.callFunction(receiver, { ...site, args }, ctx, site.args[0]?.value);
         }
         return unknown(`${method}() of a function`);
@@ -787,11 +880,19 @@ export class Interpreter {
     const params = fn.node.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
     params.forEach((p, i) => {
       let v: Value;
-      if (p.dotDotDotToken) v = arr(site.args.slice(i).map((a) => a.value), site.args.slice(i).map((a) => a.node));
+      if (p.dotDotDotToken)
+        v = arr(
+          site.args.slice(i).map((a) => a.value),
+          site.args.slice(i).map((a) => a.node),
+        );
       else v = site.args[i]?.value ?? UNDEFINED;
       if (p.initializer && v.k === 'undefined') v = this.eval(p.initializer, inner);
       this.bind(p.name, v, inner);
-      if (ts.isParameterPropertyDeclaration(p, p.parent) && thisValue?.k === 'obj' && ts.isIdentifier(p.name)) {
+      if (
+        ts.isParameterPropertyDeclaration(p, p.parent) &&
+        thisValue?.k === 'obj' &&
+        ts.isIdentifier(p.name)
+      ) {
         thisValue.props.set(p.name.text, v);
       }
     });
@@ -821,7 +922,13 @@ export class Interpreter {
         ctor = m;
       }
     }
-    if (ctor) this.callFunction(this.makeFunc(ctor, { ...fieldCtx, env: cls.env }, 'constructor'), site, ctx, instance);
+    if (ctor)
+      this.callFunction(
+        this.makeFunc(ctor, { ...fieldCtx, env: cls.env }, 'constructor'),
+        site,
+        ctx,
+        instance,
+      );
     return instance;
   }
 
@@ -831,7 +938,17 @@ export class Interpreter {
       a.items.forEach((item, i) => {
         const r =
           cb?.k === 'func'
-            ? this.callFunction(cb, { ...site, args: [{ node: (a.nodes[i] as ts.Expression) ?? site.node, value: item, spread: false }, { node: site.node, value: { k: 'num', v: i }, spread: false }] }, cond(ctx))
+            ? this.callFunction(
+                cb,
+                {
+                  ...site,
+                  args: [
+                    { node: (a.nodes[i] as ts.Expression) ?? site.node, value: item, spread: false },
+                    { node: site.node, value: { k: 'num', v: i }, spread: false },
+                  ],
+                },
+                cond(ctx),
+              )
             : unknown('callback');
         f(item, i, r);
       });
@@ -940,17 +1057,28 @@ export class Interpreter {
 
   private classMember(cls: ClassValue, key: string, statics: boolean): Value | undefined {
     for (const m of cls.node.members) {
-      if (!ts.isMethodDeclaration(m) || !m.body || propName(m.name) !== key || isStatic(m) !== statics) continue;
+      if (!ts.isMethodDeclaration(m) || !m.body || propName(m.name) !== key || isStatic(m) !== statics)
+        continue;
       let f = this.classMethods.get(m);
       if (!f) {
-        f = this.makeFunc(m, { file: this.fileOf(cls.file), env: cls.env, conditional: 0, frame: { returns: [] } }, key);
+        f = this.makeFunc(
+          m,
+          { file: this.fileOf(cls.file), env: cls.env, conditional: 0, frame: { returns: [] } },
+          key,
+        );
         this.classMethods.set(m, f);
       }
       return f;
     }
-    const heritage = cls.node.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+    const heritage = cls.node.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)
+      ?.types[0];
     if (heritage) {
-      const base = this.eval(heritage.expression, { file: this.fileOf(cls.file), env: cls.env, conditional: 0, frame: { returns: [] } });
+      const base = this.eval(heritage.expression, {
+        file: this.fileOf(cls.file),
+        env: cls.env,
+        conditional: 0,
+        frame: { returns: [] },
+      });
       if (base.k === 'class') return this.classMember(base, key, statics);
     }
     return undefined;
@@ -973,7 +1101,11 @@ export class Interpreter {
       props: {
         values: { k: 'builtin', name: 'Object.values', call: (s) => objEntries(s, (_k, v) => v) },
         keys: { k: 'builtin', name: 'Object.keys', call: (s) => objEntries(s, (k) => ({ k: 'str', v: k })) },
-        entries: { k: 'builtin', name: 'Object.entries', call: (s) => objEntries(s, (k, v) => arr([{ k: 'str', v: k }, v])) },
+        entries: {
+          k: 'builtin',
+          name: 'Object.entries',
+          call: (s) => objEntries(s, (k, v) => arr([{ k: 'str', v: k }, v])),
+        },
         freeze: { k: 'builtin', name: 'Object.freeze', call: (s) => s.args[0]?.value ?? UNDEFINED },
         assign: {
           k: 'builtin',
@@ -981,7 +1113,8 @@ export class Interpreter {
           call: (s) => {
             const target = s.args[0]?.value;
             if (target?.k !== 'obj') return target ?? UNDEFINED;
-            for (const src of s.args.slice(1)) if (src.value.k === 'obj') for (const [k, v] of src.value.props) target.props.set(k, v);
+            for (const src of s.args.slice(1))
+              if (src.value.k === 'obj') for (const [k, v] of src.value.props) target.props.set(k, v);
             return target;
           },
         },
@@ -1021,6 +1154,15 @@ function lazy(get: () => Value): LazyRef {
   };
 }
 
+function fromJson(j: unknown): Value {
+  if (typeof j === 'string') return { k: 'str', v: j };
+  if (typeof j === 'number') return { k: 'num', v: j };
+  if (typeof j === 'boolean') return { k: 'bool', v: j };
+  if (Array.isArray(j)) return arr(j.map(fromJson));
+  if (j && typeof j === 'object') return newObj(Object.entries(j).map(([k, v]) => [k, fromJson(v)]));
+  return UNDEFINED;
+}
+
 function arr(items: Value[], nodes?: (ts.Node | undefined)[]): Extract<Value, { k: 'arr' }> {
   return { k: 'arr', items, nodes: nodes ?? items.map(() => undefined) };
 }
@@ -1035,7 +1177,8 @@ export function short(text: string, max = 80): string {
 }
 
 function propName(n: ts.PropertyName): string | undefined {
-  if (ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isNumericLiteral(n) || ts.isPrivateIdentifier(n)) return n.text;
+  if (ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isNumericLiteral(n) || ts.isPrivateIdentifier(n))
+    return n.text;
   return undefined;
 }
 
@@ -1046,7 +1189,10 @@ function nameHintOf(target: ts.Expression): string | undefined {
 }
 
 function nameForExport(file: ParsedFile): string {
-  const base = file.rel.split('/').pop()!.replace(/\.[^.]+$/, '');
+  const base = file.rel
+    .split('/')
+    .pop()!
+    .replace(/\.[^.]+$/, '');
   return base === 'index' ? (file.rel.split('/').slice(-2, -1)[0] ?? base) : base;
 }
 
@@ -1055,7 +1201,9 @@ function isStatic(m: ts.ClassElement): boolean {
 }
 
 function isExported(s: ts.Statement): boolean {
-  return !!(ts.canHaveModifiers(s) && ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword));
+  return !!(
+    ts.canHaveModifiers(s) && ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)
+  );
 }
 
 function declaredNames(s: ts.Statement): string[] {

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import type { ts } from 'ts-morph';
 import { SOURCE_EXTENSIONS } from './workspace';
 
-export type Resolution = { kind: 'file'; abs: string } | { kind: 'package'; name: string } | { kind: 'missing' };
+export type Resolution =
+  { kind: 'file'; abs: string } | { kind: 'package'; name: string } | { kind: 'missing' };
 
 export class ModuleResolver {
   private readonly cache = new Map<string, Resolution>();
@@ -39,8 +40,7 @@ export class ModuleResolver {
   }
 
   private tryPaths(specifier: string, options: ts.CompilerOptions): string | undefined {
-    const base =
-      options.baseUrl ?? (options as { pathsBasePath?: string }).pathsBasePath ?? undefined;
+    const base = options.baseUrl ?? (options as { pathsBasePath?: string }).pathsBasePath ?? undefined;
     if (options.paths && base) {
       for (const [pattern, targets] of Object.entries(options.paths)) {
         const star = pattern.indexOf('*');
@@ -49,7 +49,11 @@ export class ModuleResolver {
         else {
           const pre = pattern.slice(0, star);
           const post = pattern.slice(star + 1);
-          if (specifier.startsWith(pre) && specifier.endsWith(post) && specifier.length >= pre.length + post.length) {
+          if (
+            specifier.startsWith(pre) &&
+            specifier.endsWith(post) &&
+            specifier.length >= pre.length + post.length
+          ) {
             captured = specifier.slice(pre.length, specifier.length - post.length);
           }
         }
@@ -68,7 +72,12 @@ export class ModuleResolver {
     if (this.exists(candidate)) return candidate;
     // TypeScript ESM style: `./x.js` written for `./x.ts`.
     const ext = path.extname(candidate);
-    const mapped: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'], '.jsx': ['.tsx'] };
+    const mapped: Record<string, string[]> = {
+      '.js': ['.ts', '.tsx'],
+      '.mjs': ['.mts'],
+      '.cjs': ['.cts'],
+      '.jsx': ['.tsx'],
+    };
     for (const alt of mapped[ext] ?? []) {
       const c = candidate.slice(0, -ext.length) + alt;
       if (this.exists(c)) return c;

@@ -26,7 +26,9 @@ export function pathText(p: FullPath): string {
 }
 
 export function isRoot(p: FullPath): boolean {
-  return p.length === 0 || (p.length === 1 && p[0]!.kind === 'string' && (p[0]!.text === '/' || p[0]!.text === ''));
+  return (
+    p.length === 0 || (p.length === 1 && p[0]!.kind === 'string' && (p[0]!.text === '/' || p[0]!.text === ''))
+  );
 }
 
 const cache = new Map<string, RegExp | null>();
@@ -96,6 +98,7 @@ export function patternCovers(pattern: FullPath, route: FullPath): boolean {
 /** Names of the `:params` in a path, in order. */
 export function paramNames(p: FullPath): string[] {
   const out: string[] = [];
-  for (const seg of p) if (seg.kind === 'string') for (const m of seg.text.matchAll(/:([\w$]+)/g)) out.push(m[1]!);
+  for (const seg of p)
+    if (seg.kind === 'string') for (const m of seg.text.matchAll(/:([\w$]+)/g)) out.push(m[1]!);
   return out;
 }

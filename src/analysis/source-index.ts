@@ -54,7 +54,8 @@ export class SourceIndex {
       }
     }
     const sf = ts.createSourceFile(file.abs, text, ts.ScriptTarget.Latest, true, scriptKind(file.abs));
-    const diagnostics = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics;
+    const diagnostics = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] })
+      .parseDiagnostics;
     if (!skipped && diagnostics && diagnostics.length > 0) {
       const d = diagnostics[0]!;
       const { line, character } = sf.getLineAndCharacterOfPosition(d.start);

@@ -54,7 +54,9 @@ function readConfig(
   const existing = isJsConfig ? { allowJs: true, maxNodeModuleJsDepth: 0 } : {};
   const parsed = ts.getParsedCommandLineOfConfigFile(config, existing, host);
   if (!parsed) {
-    notes.push(`${config}: ${diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' ')).join('; ')}; analysing every file instead`);
+    notes.push(
+      `${config}: ${diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' ')).join('; ')}; analysing every file instead`,
+    );
     return false;
   }
   for (const file of parsed.fileNames) {

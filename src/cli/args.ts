@@ -34,7 +34,12 @@ export function parseArgs(argv: string[]): ParsedArgs {
   return { command: positionals.shift(), positionals, flags };
 }
 
-export function choice<T extends string>(flags: ParsedArgs['flags'], name: string, allowed: readonly T[], fallback: T): T {
+export function choice<T extends string>(
+  flags: ParsedArgs['flags'],
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   const v = flags.get(name);
   if (v === undefined) return fallback;
   if (typeof v !== 'string' || !allowed.includes(v as T)) {

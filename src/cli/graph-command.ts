@@ -5,9 +5,13 @@ import { appFlowchart, routeFlowchart } from '../render/mermaid';
 import { graphText } from '../render/text';
 import { choice, UsageError, type ParsedArgs } from './args';
 
-export function graphCommand(args: ParsedArgs, io: { out: (s: string) => void; err: (s: string) => void }): number {
+export function graphCommand(
+  args: ParsedArgs,
+  io: { out: (s: string) => void; err: (s: string) => void },
+): number {
   const format = choice(args.flags, 'format', ['json', 'mermaid', 'text'] as const, 'json');
-  if (args.positionals.length > 1) throw new UsageError(`graph takes one directory, got ${args.positionals.length}`);
+  if (args.positionals.length > 1)
+    throw new UsageError(`graph takes one directory, got ${args.positionals.length}`);
   const dir = args.positionals[0] ?? '.';
   const started = performance.now();
   let analyzer: ChainAnalyzer;
@@ -23,7 +27,10 @@ export function graphCommand(args: ParsedArgs, io: { out: (s: string) => void; e
   const appId = args.flags.get('app');
   if (typeof appId === 'string') {
     const apps = graph.apps.filter((a) => a.id === appId);
-    if (apps.length === 0) throw new UsageError(`no app ${appId} in ${dir}; apps: ${graph.apps.map((a) => a.id).join(', ') || 'none'}`);
+    if (apps.length === 0)
+      throw new UsageError(
+        `no app ${appId} in ${dir}; apps: ${graph.apps.map((a) => a.id).join(', ') || 'none'}`,
+      );
     graph = { ...graph, apps };
   }
   const routeArg = args.flags.get('route');

@@ -13,7 +13,10 @@ usage:
 DIR defaults to the current directory.`;
 
 function main(argv: string[]): number {
-  const io = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s + '\n') };
+  const io = {
+    out: (s: string) => process.stdout.write(s),
+    err: (s: string) => process.stderr.write(s + '\n'),
+  };
   try {
     const args = parseArgs(argv);
     if (args.flags.has('version')) {
@@ -35,7 +38,9 @@ function main(argv: string[]): number {
       io.err(`mwchain: ${e.message}`);
       return 2;
     }
-    io.err(`mwchain: internal error: ${(e as Error).message}${process.env.MWCHAIN_DEBUG ? '\n' + (e as Error).stack : ' (set MWCHAIN_DEBUG=1 for details)'}`);
+    io.err(
+      `mwchain: internal error: ${(e as Error).message}${process.env.MWCHAIN_DEBUG ? '\n' + (e as Error).stack : ' (set MWCHAIN_DEBUG=1 for details)'}`,
+    );
     return 2;
   }
 }

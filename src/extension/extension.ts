@@ -13,7 +13,10 @@ export function activate(context: vscode.ExtensionContext): void {
         return;
       }
       // Loaded on demand: ts-morph is large and activation must stay fast.
-      const [{ ChainAnalyzer }, { graphText }] = await Promise.all([import('../analysis/analyzer'), import('../render/text')]);
+      const [{ ChainAnalyzer }, { graphText }] = await Promise.all([
+        import('../analysis/analyzer'),
+        import('../render/text'),
+      ]);
       try {
         output.replace(graphText(ChainAnalyzer.open(folder.uri.fsPath).graph()));
       } catch (e) {

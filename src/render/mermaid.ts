@@ -83,7 +83,10 @@ function writeLayers(w: Writer, nodes: TreeNode[], from: string, depth: number):
             : `${node.name}${node.mount && node.mount !== '/' ? ' · ' + node.mount : ''}`;
       const shape = node.type === 'errorHandler' ? 'hexagon' : 'rect';
       w.add(nodeDecl(id, label, shape), depth);
-      const cls = [node.type === 'errorHandler' || node.type === 'unresolved' ? node.type : '', node.conditional ? 'conditional' : '']
+      const cls = [
+        node.type === 'errorHandler' || node.type === 'unresolved' ? node.type : '',
+        node.conditional ? 'conditional' : '',
+      ]
         .filter(Boolean)
         .join(',');
       if (cls) w.add(`class ${id} ${cls}`, depth);
@@ -104,8 +107,18 @@ export function routeFlowchart(route: Route): string {
   let prev = start;
   const itemNode = (it: Item, shape: 'rect' | 'hexagon'): string => {
     const id = w.id();
-    w.add(nodeDecl(id, `${it.name}${it.kind === 'middleware' || it.kind === 'errorHandler' ? '' : ' · ' + it.kind}`, shape));
-    const cls = [it.kind === 'errorHandler' ? 'errorHandler' : '', it.unresolved ? 'unresolved' : '', it.conditional ? 'conditional' : '']
+    w.add(
+      nodeDecl(
+        id,
+        `${it.name}${it.kind === 'middleware' || it.kind === 'errorHandler' ? '' : ' · ' + it.kind}`,
+        shape,
+      ),
+    );
+    const cls = [
+      it.kind === 'errorHandler' ? 'errorHandler' : '',
+      it.unresolved ? 'unresolved' : '',
+      it.conditional ? 'conditional' : '',
+    ]
       .filter(Boolean)
       .join(',');
     if (cls) w.add(`class ${id} ${cls}`);

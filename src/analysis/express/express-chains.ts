@@ -37,7 +37,13 @@ export function isErrorHandler(e: Entry): boolean {
 
 /** A `use`d function that cannot call next: it ends every request it matches. */
 export function isCatchAll(e: Entry): boolean {
-  return e.fn !== undefined && !e.wraps && (e.arity ?? 3) < 3 && e.fn.node.parameters.length < 3 && !hasRestParam(e.fn);
+  return (
+    e.fn !== undefined &&
+    !e.wraps &&
+    (e.arity ?? 3) < 3 &&
+    e.fn.node.parameters.length < 3 &&
+    !hasRestParam(e.fn)
+  );
 }
 
 export function item(e: Entry, kind: ItemKind, mount: FullPath, conditional: boolean): Item {
@@ -63,7 +69,13 @@ export function expressRoutes(app: Container, wrapsLoc: (e: Entry) => Item['wrap
     return it;
   };
 
-  const walk = (c: Container, prefix: FullPath, ancestry: Frame[], conditional: boolean, visiting: Set<Container>): void => {
+  const walk = (
+    c: Container,
+    prefix: FullPath,
+    ancestry: Frame[],
+    conditional: boolean,
+    visiting: Set<Container>,
+  ): void => {
     c.layers.forEach((layer, layerIndex) => {
       const cond = conditional || (layer.type !== 'unresolved' && layer.conditional);
       if (layer.type === 'use') {
@@ -73,19 +85,37 @@ export function expressRoutes(app: Container, wrapsLoc: (e: Entry) => Item['wrap
             if (e.container) {
               if (!visiting.has(e.container)) {
                 visiting.add(e.container);
-                walk(e.container, full, [...ancestry, { container: c, layerIndex, prefix }], cond || e.conditional, visiting);
+                walk(
+                  e.container,
+                  full,
+                  [...ancestry, { container: c, layerIndex, prefix }],
+                  cond || e.conditional,
+                  visiting,
+                );
                 visiting.delete(e.container);
               }
             } else if (isErrorHandler(e)) {
               // reached through errorHandlersAfter
             } else if (isCatchAll(e)) {
-              const route: Route = { method: 'ALL', path: pathText(full), chain: [], errorChain: [], catchAll: true };
+              const route: Route = {
+                method: 'ALL',
+                path: pathText(full),
+                chain: [],
+                errorChain: [],
+                catchAll: true,
+              };
               const before = steps.filter((s) => covers(s, 'ALL', full));
               route.chain = [...before.map((s) => s.item), mk(e, 'handler', full, cond)];
               const frames = [...ancestry, { container: c, layerIndex, prefix }];
               const errs = errorHandlersAfter(frames, full);
               route.errorChain = errs.map((x) => mk(x.entry, 'errorHandler', x.mount, x.cond));
-              routes.push({ json: route, chain: [...before.map((s) => s.entry), e], errorChain: errs.map((x) => x.entry), container: c, layer });
+              routes.push({
+                json: route,
+                chain: [...before.map((s) => s.entry), e],
+                errorChain: errs.map((x) => x.entry),
+                container: c,
+                layer,
+              });
             } else {
               const it = mk(e, 'middleware', full, cond);
               steps.push({ entry: e, item: it, path: full, exact: false, method: 'ALL' });
@@ -122,9 +152,15 @@ export function expressRoutes(app: Container, wrapsLoc: (e: Entry) => Item['wrap
             container: c,
             layer,
           });
-          own.forEach((e, i) =>
-            steps.push({ entry: e, item: json.chain[before.length + params.length + i]!, path: full, exact: true, method: layer.method }),
-          );
+          // In a later route's chain these run as pass-through middleware (they called next).
+          for (const e of own)
+            steps.push({
+              entry: e,
+              item: mk(e, 'middleware', prefix, cond),
+              path: full,
+              exact: true,
+              method: layer.method,
+            });
         }
       }
     });
@@ -139,7 +175,11 @@ function covers(s: Step, method: string, route: FullPath): boolean {
   return s.exact ? patternCovers(s.path, route) : mountCovers(s.path, route);
 }
 
-function paramEntries(c: Container, full: FullPath, local: { text: string }): { entry: Entry; cond: boolean }[] {
+function paramEntries(
+  c: Container,
+  full: FullPath,
+  local: { text: string },
+): { entry: Entry; cond: boolean }[] {
   const names = paramNames([{ kind: 'string', text: local.text }]);
   const out: { entry: Entry; cond: boolean }[] = [];
   if (names.length === 0 || full.length === 0) return out;
@@ -154,7 +194,10 @@ function paramEntries(c: Container, full: FullPath, local: { text: string }): { 
 }
 
 /** Error handlers after the route in its router, then after each mount point going outwards. */
-function errorHandlersAfter(frames: Frame[], route: FullPath): { entry: Entry; mount: FullPath; cond: boolean }[] {
+function errorHandlersAfter(
+  frames: Frame[],
+  route: FullPath,
+): { entry: Entry; mount: FullPath; cond: boolean }[] {
   const out: { entry: Entry; mount: FullPath; cond: boolean }[] = [];
   for (let f = frames.length - 1; f >= 0; f--) {
     const { container, layerIndex, prefix } = frames[f]!;
@@ -163,7 +206,9 @@ function errorHandlersAfter(frames: Frame[], route: FullPath): { entry: Entry; m
       for (const mountPath of layer.paths ?? [{ kind: 'string' as const, text: '/' }]) {
         const full = joinPath(prefix, mountPath);
         if (!isRoot(full) && !mountCovers(full, route)) continue;
-        for (const e of layer.entries) if (isErrorHandler(e)) out.push({ entry: e, mount: full, cond: layer.conditional || e.conditional });
+        for (const e of layer.entries)
+          if (isErrorHandler(e))
+            out.push({ entry: e, mount: full, cond: layer.conditional || e.conditional });
       }
     }
   }

@@ -5,7 +5,15 @@ import type { FrontEnd } from '../front-end';
 import { short, type Interpreter } from '../interpreter';
 import { entriesFrom, looksLikePath, pathSpecOf } from '../entries';
 import { ts } from 'ts-morph';
-import { unknown, type BuiltinValue, type CallSite, type Container, type Layer, type PathSpec, type Value } from '../values';
+import {
+  unknown,
+  type BuiltinValue,
+  type CallSite,
+  type Container,
+  type Layer,
+  type PathSpec,
+  type Value,
+} from '../values';
 
 const ROUTE_METHODS = new Set([...METHODS.map((m) => m.toLowerCase()), 'all', 'del']);
 const CHAINABLE = new Set(['set', 'enable', 'disable', 'engine', 'disabled', 'enabled']);
@@ -23,7 +31,11 @@ export class ExpressFrontEnd implements FrontEnd {
   private expressModule(interp: Interpreter): BuiltinValue {
     const props: Record<string, Value> = { Router: this.routerConstructor(interp, 'express.Router') };
     for (const p of BODY_PARSERS) {
-      props[p] = { k: 'builtin', name: `express.${p}`, call: (site) => ({ k: 'external', name: this.callText(site, interp) }) };
+      props[p] = {
+        k: 'builtin',
+        name: `express.${p}`,
+        call: (site) => ({ k: 'external', name: this.callText(site, interp) }),
+      };
     }
     return { k: 'builtin', name: 'express', props, call: (site) => this.create('app', site, interp, 'app') };
   }
@@ -53,31 +65,44 @@ export class ExpressFrontEnd implements FrontEnd {
     const args = site.args;
     if (method === 'use') {
       const hasPath = looksLikePath(args[0]);
-      const paths = hasPath ? pathSpecOf(args[0]!, interp, site) : null;
+      const paths = hasPath ? pathSpecOf(args[0]!) : null;
       const entries = entriesFrom(hasPath ? args.slice(1) : args, site, interp);
       c.layers.push({ type: 'use', paths, entries, at, conditional: site.conditional });
       return self;
     }
     if (method === 'route') {
-      const path = args[0] ? pathSpecOf(args[0], interp, site)[0]! : { kind: 'unresolved' as const, text: '<missing path>' };
+      const path = args[0]
+        ? pathSpecOf(args[0])[0]!
+        : { kind: 'unresolved' as const, text: '<missing path>' };
       return { k: 'routeBuilder', c, path, conditional: site.conditional };
     }
     if (method === 'param') {
-      const names = args[0] ? pathSpecOf(args[0], interp, site).map((p) => p.text) : [];
-      c.layers.push({ type: 'param', names, entries: entriesFrom(args.slice(1), site, interp), at, conditional: site.conditional });
+      const names = args[0] ? pathSpecOf(args[0]).map((p) => p.text) : [];
+      c.layers.push({
+        type: 'param',
+        names,
+        entries: entriesFrom(args.slice(1), site, interp),
+        at,
+        conditional: site.conditional,
+      });
       return self;
     }
     if (ROUTE_METHODS.has(method)) {
       // `app.get('setting')` reads a setting; it registers nothing.
       if (method === 'get' && args.length < 2) return unknown(`the setting ${this.callText(site, interp)}`);
-      c.layers.push(this.routeLayer(method, site, args[0] ? pathSpecOf(args[0], interp, site) : [], args.slice(1), interp));
+      c.layers.push(this.routeLayer(method, site, args[0] ? pathSpecOf(args[0]) : [], args.slice(1), interp));
       return self;
     }
     if (CHAINABLE.has(method)) return self;
     return unknown(`${c.name}.${method}()`);
   }
 
-  callRouteBuilder(b: Extract<Value, { k: 'routeBuilder' }>, method: string, site: CallSite, interp: Interpreter): Value {
+  callRouteBuilder(
+    b: Extract<Value, { k: 'routeBuilder' }>,
+    method: string,
+    site: CallSite,
+    interp: Interpreter,
+  ): Value {
     if (!ROUTE_METHODS.has(method)) return unknown(`route().${method}()`);
     b.c.layers.push(this.routeLayer(method, site, [b.path], site.args, interp, b.conditional));
     return b;

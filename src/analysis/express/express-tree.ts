@@ -35,13 +35,31 @@ function layerNodes(layer: Layer, seen: Set<Container>): TreeNode[] {
         location: layer.at,
         conditional: layer.conditional,
         children: layer.entries.map((e, i, all) =>
-          entryNode(e, isErrorHandler(e) ? 'errorHandler' : i === all.length - 1 ? 'handler' : 'middleware', layer.conditional, undefined, seen),
+          entryNode(
+            e,
+            isErrorHandler(e) ? 'errorHandler' : i === all.length - 1 ? 'handler' : 'middleware',
+            layer.conditional,
+            undefined,
+            seen,
+          ),
         ),
       }));
     case 'use': {
-      const mount = layer.paths ? pathText(layer.paths.length === 1 ? layer.paths : [{ kind: 'string', text: layer.paths.map((p) => p.text).join(', ') }]) : '/';
+      const mount = layer.paths
+        ? pathText(
+            layer.paths.length === 1
+              ? layer.paths
+              : [{ kind: 'string', text: layer.paths.map((p) => p.text).join(', ') }],
+          )
+        : '/';
       return layer.entries.map((e) =>
-        entryNode(e, isErrorHandler(e) ? 'errorHandler' : isCatchAll(e) ? 'handler' : 'middleware', layer.conditional, mount, seen),
+        entryNode(
+          e,
+          isErrorHandler(e) ? 'errorHandler' : isCatchAll(e) ? 'handler' : 'middleware',
+          layer.conditional,
+          mount,
+          seen,
+        ),
       );
     }
   }
@@ -68,9 +86,23 @@ function entryNode(
     return node;
   }
   if (e.unresolved) {
-    return { type: 'unresolved', name: e.name, location: e.registeredAt, definedAt: e.definedAt, reason: e.unresolved, conditional, ...(mount ? { mount } : {}) };
+    return {
+      type: 'unresolved',
+      name: e.name,
+      location: e.registeredAt,
+      definedAt: e.definedAt,
+      reason: e.unresolved,
+      conditional,
+      ...(mount ? { mount } : {}),
+    };
   }
-  const node: TreeNode = { type: kind, name: e.name, location: e.registeredAt, definedAt: e.definedAt, conditional };
+  const node: TreeNode = {
+    type: kind,
+    name: e.name,
+    location: e.registeredAt,
+    definedAt: e.definedAt,
+    conditional,
+  };
   if (mount) node.mount = mount;
   return node;
 }
