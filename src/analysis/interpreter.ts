@@ -692,7 +692,9 @@ export class Interpreter {
       const takeRight = op === ts.SyntaxKind.AmpersandAmpersandToken ? t : t === undefined ? undefined : !t;
       if (takeRight === true) return this.eval(b.right, ctx, nameHint);
       if (takeRight === false) return left;
-      return union([left, this.eval(b.right, cond(ctx), nameHint)]);
+      // `a && b` yields `a` only when it is falsy: an alternative that registers nothing.
+      const leftAlt: Value = op === ts.SyntaxKind.AmpersandAmpersandToken ? { k: 'bool', v: false } : left;
+      return union([leftAlt, this.eval(b.right, cond(ctx), nameHint)]);
     }
     const left = this.eval(b.left, ctx);
     const right = this.eval(b.right, ctx);
