@@ -103,7 +103,9 @@ export class Env {
   }
 
   lookup(name: string): Value | undefined {
-    for (let env: Env | undefined = this; env; env = env.parent) {
+    const v0 = this.vars.get(name);
+    if (v0 !== undefined) return v0.k === 'lazy' ? v0.get() : v0;
+    for (let env = this.parent; env; env = env.parent) {
       const v = env.vars.get(name);
       if (v !== undefined) return v.k === 'lazy' ? v.get() : v;
     }
@@ -112,7 +114,11 @@ export class Env {
 
   /** Assigns to the nearest declaration; returns false when there is none. */
   assign(name: string, value: Value): boolean {
-    for (let env: Env | undefined = this; env; env = env.parent) {
+    if (this.vars.has(name)) {
+      this.vars.set(name, value);
+      return true;
+    }
+    for (let env = this.parent; env; env = env.parent) {
       if (env.vars.has(name)) {
         env.vars.set(name, value);
         return true;

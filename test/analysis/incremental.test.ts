@@ -8,7 +8,8 @@ import { ChainAnalyzer } from '../../src/analysis/analyzer';
 import { fixture } from '../support/fixtures';
 import { copyToTemp } from '../support/temp-workspace';
 
-const routes = (a: ChainAnalyzer) => a.graph().apps.flatMap((x) => x.routes.map((r) => `${r.method} ${r.path}`));
+const routes = (a: ChainAnalyzer) =>
+  a.graph().apps.flatMap((x) => x.routes.map((r) => `${r.method} ${r.path}`));
 
 test('editing a router file updates its routes and equals a fresh analysis', () => {
   const dir = copyToTemp(fixture('cjs-basic'));
@@ -29,7 +30,10 @@ test('a new file joins the workspace; a removed one leaves an unresolved item', 
   const dir = copyToTemp(fixture('cjs-basic'));
   const analyzer = ChainAnalyzer.open(dir);
   const extra = path.join(dir, 'src/routes/extra.js');
-  writeFileSync(extra, "const r = require('express').Router();\nr.get('/x', (req, res) => res.end());\nmodule.exports = r;\n");
+  writeFileSync(
+    extra,
+    "const r = require('express').Router();\nr.get('/x', (req, res) => res.end());\nmodule.exports = r;\n",
+  );
   analyzer.update(extra);
   const app = path.join(dir, 'src/app.js');
   const appText = readFileSync(app, 'utf8').replace(

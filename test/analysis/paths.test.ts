@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { joinPath, mountCovers, pathText, patternCovers, type FullPath } from '../../src/analysis/paths';
 
 const p = (...texts: string[]): FullPath =>
-  texts.map((t) => (t.startsWith('/') && t.endsWith('/') && t.length > 1 && t.includes('\\') ? { kind: 'regex', text: t } : { kind: 'string', text: t }));
+  texts.map((t) =>
+    t.startsWith('/') && t.endsWith('/') && t.length > 1 && t.includes('\\')
+      ? { kind: 'regex', text: t }
+      : { kind: 'string', text: t },
+  );
 
 test('joinPath joins mount prefixes at one slash and keeps regexes as written', () => {
   assert.equal(pathText(joinPath(p('/api'), { kind: 'string', text: '/users' })), '/api/users');
