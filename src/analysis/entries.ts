@@ -130,7 +130,7 @@ export function pathSpecOf(arg: ArgInfo): PathSpec[] {
         ? { kind: 'regex', text: x.v }
         : { kind: 'unresolved', text: `<${text()}>` };
   if (v.k === 'arr') return v.items.flatMap((x) => (x.k === 'arr' ? x.items.map(one) : [one(x)]));
-  if (v.k === 'union') return v.options.map(one);
+  if (v.k === 'union') return v.options.map((o) => ({ ...one(o), conditional: true }));
   return [one(v)];
 }
 

@@ -118,7 +118,8 @@ export class Interpreter {
     if ((ts.isArrowFunction(n) || ts.isFunctionExpression(n)) && !n.name) {
       if (parent && ts.isVariableDeclaration(parent) && parent.initializer === n)
         return locOf(file, parent.name);
-      if (parent && (ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent))) return locOf(file, parent.name);
+      if (parent && (ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)))
+        return locOf(file, parent.name);
       if (
         parent &&
         ts.isBinaryExpression(parent) &&

@@ -86,13 +86,43 @@ function patternSource(text: string): string {
 export function mountCovers(mount: FullPath, route: FullPath): boolean {
   if (isRoot(mount)) return true;
   const re = toRegExp(mount, 'prefix');
-  return re ? re.test(pathText(route)) : pathText(route).startsWith(pathText(mount));
+  return re ? re.test(sampleOf(route)) : pathText(route).startsWith(pathText(mount));
 }
 
 /** Does a route pattern registered earlier match requests to `route` too? */
 export function patternCovers(pattern: FullPath, route: FullPath): boolean {
   const re = toRegExp(pattern, 'exact');
-  return re ? re.test(pathText(route)) : pathText(pattern) === pathText(route);
+  return re ? re.test(sampleOf(route)) : pathText(pattern) === pathText(route);
+}
+
+/**
+ * A request path standing for the route: its text, with each regex replaced by the literal path
+ * it starts with (`/^\/legacy\/.*$/` gives `/legacy/x`), which is what mounts are tested on.
+ */
+function sampleOf(route: FullPath): string {
+  return route.map((s) => (s.kind === 'regex' ? literalStart(s.text) : s.text)).join('') || '/';
+}
+
+function literalStart(regexText: string): string {
+  const m = /^\/(.*)\/[a-z]*$/s.exec(regexText);
+  const src = (m ? m[1]! : regexText).replace(/^\^/, '');
+  let out = '';
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === '\\') {
+      const next = src[i + 1] ?? '';
+      if (/[\w\s]/.test(next)) return out + 'x';
+      out += next;
+      i++;
+    } else if (c === '$' && i === src.length - 1) {
+      return out;
+    } else if ('.*+?()[]{}|^$'.includes(c)) {
+      return ('*?{'.includes(c) ? out.slice(0, -1) : out) + 'x';
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 /** Names of the `:params` in a path, in order. */

@@ -134,6 +134,8 @@ export interface PathSpec {
   /** the path as written: a string, a regex literal's text, or the expression text when unresolved. */
   text: string;
   kind: 'string' | 'regex' | 'unresolved';
+  /** one of the alternatives of `cond ? '/a' : '/b'`: only one of them is registered. */
+  conditional?: boolean;
 }
 
 export interface Entry {

@@ -51,3 +51,12 @@ test('patternCovers: Express 4 and 5 route syntax', () => {
     assert.equal(patternCovers(p(pattern), p(route)), expected, `${pattern} covers ${route}`);
   }
 });
+
+test('a regex route is matched against mounts by the literal path it starts with', () => {
+  const route: FullPath = [{ kind: 'regex', text: '/^\\/legacy\\/.*/' }];
+  assert.equal(mountCovers(p('/legacy'), route), true);
+  assert.equal(mountCovers(p('/other'), route), false);
+  const anchored: FullPath = [{ kind: 'regex', text: '/^\\/exact$/' }];
+  assert.equal(mountCovers(p('/exact'), anchored), true);
+  assert.equal(mountCovers(p('/ex'), anchored), false);
+});

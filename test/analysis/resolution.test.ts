@@ -145,3 +145,29 @@ for (const c of cases) {
     assert.deepEqual(chains(c.files), c.expected);
   });
 }
+
+test('export default Router() is named after its file and mounted where imported', () => {
+  assert.deepEqual(
+    chains({
+      'app.mjs': `import express from 'express';\nimport users from './users.mjs';\nconst app = express();\napp.use('/users', users);`,
+      'users.mjs': `import { Router } from 'express';\nexport default Router().get('/', (req, res) => res.end());`,
+    }),
+    ['GET /users: anonymous'],
+  );
+  const graph = ChainAnalyzer.open(
+    tempWorkspace({
+      'app.js': `const app = require('express')();\napp.use('/u', require('./users'));`,
+      'users.ts': `import { Router } from 'express';\nexport = Router();`,
+    }),
+  ).graph();
+  assert.equal(graph.apps[0]!.tree[0]!.type, 'router');
+});
+
+test('a package that is not modelled gives middleware with no definition, never an error', () => {
+  assert.deepEqual(
+    chains({
+      'app.js': `const app = require('express')();\nconst helmet = require('helmet');\nconst { rateLimit } = require('express-rate-limit');\napp.use(helmet(), rateLimit({ max: 5 }));\napp.get('/', (req, res) => res.end());`,
+    }),
+    ['GET /: helmet(), rateLimit({ max: 5 }), anonymous'],
+  );
+});
