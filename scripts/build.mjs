@@ -1,8 +1,16 @@
 // Bundles the extension (vscode external) and the CLI into dist/ with esbuild.
 import { build } from 'esbuild';
 import { chmodSync } from 'node:fs';
+import { plainTypeScriptApi } from './plain-ts-plugin.mjs';
 
-const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  plugins: [plainTypeScriptApi],
+};
 
 await Promise.all([
   build({

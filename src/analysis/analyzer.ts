@@ -9,7 +9,7 @@ import { ExpressFrontEnd } from './express/express-front-end';
 import { expressTree } from './express/express-tree';
 import type { FrontEnd } from './front-end';
 import { FrameworkVersions } from './framework-version';
-import { Interpreter, short } from './interpreter';
+import { Interpreter, RUNTIME, short } from './interpreter';
 import type { AppGraph, GraphJson, Skipped } from './model';
 import { ModuleResolver } from './module-resolver';
 import { SourceIndex, type ParsedFile } from './source-index';
@@ -45,6 +45,12 @@ export class ChainAnalyzer {
   private readonly defaultOptions: ts.CompilerOptions;
   private readonly notes: string[];
   private current: AnalysisModel | undefined;
+  private interpreter: Interpreter | undefined;
+  /** files changed since the last run: they and their importers run again. */
+  private readonly dirty = new Set<string>();
+  /** files came or went: module resolution may change anywhere, so everything runs again. */
+  private structureChanged = true;
+  private readonly importsOf = new Map<string, string[]>();
 
   private constructor(
     readonly root: string,
@@ -81,13 +87,20 @@ export class ChainAnalyzer {
     if (!known && path.relative(this.root, abs).startsWith('..')) return;
     if (!known && !existsSync(abs) && text === undefined) return;
     this.index.set({ abs, options: known?.options ?? this.defaultOptions }, text);
-    if (!known) this.resolver.clearCache();
+    if (!known) {
+      this.resolver.clearCache();
+      this.structureChanged = true;
+    }
+    this.dirty.add(abs);
     this.current = undefined;
   }
 
   remove(file: string): void {
-    if (this.index.delete(path.resolve(file))) {
+    const abs = path.resolve(file);
+    if (this.index.delete(abs)) {
       this.resolver.clearCache();
+      this.importsOf.delete(abs);
+      this.structureChanged = true;
       this.current = undefined;
     }
   }
@@ -108,8 +121,8 @@ export class ChainAnalyzer {
   }
 
   private analyse(): AnalysisModel {
-    const interpreter = new Interpreter(this.index, this.resolver, this.frontEnds);
-    interpreter.run();
+    const interpreter = this.runInterpreter();
+    markMounted(interpreter.containers);
     this.markRuntimeRegistrations(interpreter);
     const skipped: Skipped[] = [];
     for (const f of this.index.all()) if (f.skipped) skipped.push({ file: f.rel, reason: f.skipped });
@@ -136,22 +149,87 @@ export class ChainAnalyzer {
     return { apps, skipped, notes: [...this.notes, ...interpreter.notes], interpreter };
   }
 
+  /** Runs the start-up code: all of it the first time, then only what changed and its importers. */
+  private runInterpreter(): Interpreter {
+    if (this.structureChanged) this.importsOf.clear();
+    for (const f of this.dirty) this.importsOf.delete(f);
+    const order = this.evaluationOrder();
+    let interp = this.interpreter;
+    const incremental = interp && !this.structureChanged && interp.rerun(this.affectedBy(this.dirty), order);
+    if (!incremental) {
+      interp = new Interpreter(this.index, this.resolver, this.frontEnds);
+      interp.run(order);
+    }
+    this.interpreter = interp;
+    this.dirty.clear();
+    this.structureChanged = false;
+    return interp!;
+  }
+
+  private imports(f: ParsedFile): string[] {
+    let out = this.importsOf.get(f.abs);
+    if (!out) {
+      out = [];
+      for (const s of f.specifiers) {
+        const r = this.resolver.resolve(s, f.abs, f.options);
+        if (r.kind === 'file') out.push(r.abs);
+      }
+      this.importsOf.set(f.abs, out);
+    }
+    return out;
+  }
+
+  /** Node's order, as far as it can be known: files nothing imports first, tests left out. */
+  private evaluationOrder(): ParsedFile[] {
+    const files = [...this.index.all()].filter((f) => !f.skipped && !f.isTest);
+    const imported = new Set<string>();
+    for (const f of this.index.all()) if (!f.skipped) for (const i of this.imports(f)) imported.add(i);
+    const byPath = (a: ParsedFile, b: ParsedFile) => a.rel.localeCompare(b.rel);
+    const roots = files.filter((f) => !imported.has(f.abs)).sort(byPath);
+    const rest = files.filter((f) => imported.has(f.abs)).sort(byPath);
+    return [...roots, ...rest];
+  }
+
+  /** The changed files and every file that imports one of them, directly or not. */
+  private affectedBy(changed: Set<string>): Set<string> {
+    const importers = new Map<string, string[]>();
+    for (const f of this.index.all()) {
+      for (const i of this.imports(f)) {
+        const list = importers.get(i);
+        if (list) list.push(f.abs);
+        else importers.set(i, [f.abs]);
+      }
+    }
+    const out = new Set<string>();
+    const queue = [...changed];
+    while (queue.length) {
+      const f = queue.pop()!;
+      if (out.has(f)) continue;
+      out.add(f);
+      queue.push(...(importers.get(f) ?? []));
+    }
+    return out;
+  }
+
   /**
    * Registration calls that never ran at start-up but whose receiver is an app or router
    * (inside a callback, a request handler, a promise's then): routes added at run time. They
    * stay visible in the tree as unresolved items.
    */
   private markRuntimeRegistrations(interp: Interpreter): void {
+    for (const c of interp.containers) c.layers = c.layers.filter((l) => l.owner !== RUNTIME);
     const methods = new Set(this.frontEnds.flatMap((f) => [...f.registrationMethods]));
     for (const file of this.index.all()) {
       if (file.skipped) continue;
       for (const call of registrationCalls(file, methods)) {
         if (interp.executedCalls.has(call)) continue;
-        const fn = enclosingFunction(call);
-        const closure = fn && interp.closures.get(fn);
-        if (!fn || !closure) continue;
-        const env = new Env(closure);
-        for (const name of localNames(call, fn)) env.declare(name, unknown(name));
+        const site = runtimeSiteOf(call);
+        if (!site) continue;
+        const { fn, locals } = site;
+        const closure = interp.closures.get(fn);
+        if (!closure) continue;
+        const env = new Env(closure.env, RUNTIME);
+        for (const name of locals) env.declare(name, unknown(name));
         const receiver = interp.evalReceiver(
           (call.expression as ts.PropertyAccessExpression).expression,
           env,
@@ -170,6 +248,7 @@ export class ChainAnalyzer {
               ? `inside a callback passed to ${short(caller.expression.getText(file.sf), 50)}, which is not followed statically`
               : 'inside a function that is not called while the app starts';
         receiver.c.layers.push({
+          owner: RUNTIME,
           type: 'unresolved',
           name: short(call.getText(file.sf)),
           reason: `${method}() runs ${where}, so what it registers is not in the chains`,
@@ -177,6 +256,15 @@ export class ChainAnalyzer {
         });
       }
     }
+  }
+}
+
+/** A container is an app of its own only when nothing mounts it. */
+function markMounted(containers: Container[]): void {
+  for (const c of containers) c.mounted = false;
+  for (const c of containers) {
+    for (const l of c.layers)
+      if (l.type === 'use') for (const e of l.entries) if (e.container) e.container.mounted = true;
   }
 }
 
@@ -203,17 +291,48 @@ function registrationCalls(file: ParsedFile, methods: Set<string>): ts.CallExpre
   return calls;
 }
 
+/**
+ * For a registration call inside a function: that function and the names declared in it, which
+ * shadow outer ones. Undefined when the receiver is itself local (`req.get()`, `map.delete()`):
+ * such a call cannot register on an app or router made while the app starts.
+ */
+const runtimeSites = new WeakMap<
+  ts.CallExpression,
+  { fn: ts.FunctionLikeDeclaration; locals: Set<string> } | null
+>();
+
+function runtimeSiteOf(call: ts.CallExpression) {
+  let site = runtimeSites.get(call);
+  if (site === undefined) {
+    const fn = enclosingFunction(call);
+    site = null;
+    if (fn) {
+      const locals = localNames(fn);
+      const root = rootIdentifier((call.expression as ts.PropertyAccessExpression).expression);
+      if (root === undefined || !locals.has(root)) site = { fn, locals };
+    }
+    runtimeSites.set(call, site);
+  }
+  return site ?? undefined;
+}
+
+function rootIdentifier(e: ts.Expression): string | undefined {
+  while (ts.isPropertyAccessExpression(e) || ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e))
+    e = e.expression;
+  return ts.isIdentifier(e) ? e.text : undefined;
+}
+
 function enclosingFunction(n: ts.Node): ts.FunctionLikeDeclaration | undefined {
   for (let p = n.parent; p; p = p.parent)
     if (ts.isFunctionLike(p) && 'body' in p) return p as ts.FunctionLikeDeclaration;
   return undefined;
 }
 
-/** Parameters and locals between a call and the function whose closure is known: they shadow outer names. */
-function localNames(call: ts.Node, fn: ts.FunctionLikeDeclaration): string[] {
-  const names: string[] = [];
+/** Parameters and locals of a function and the functions inside it. */
+function localNames(fn: ts.FunctionLikeDeclaration): Set<string> {
+  const names = new Set<string>();
   const addBinding = (b: ts.BindingName): void => {
-    if (ts.isIdentifier(b)) names.push(b.text);
+    if (ts.isIdentifier(b)) names.add(b.text);
     else for (const el of b.elements) if (!ts.isOmittedExpression(el)) addBinding(el.name);
   };
   for (const p of fn.parameters) addBinding(p.name);
@@ -223,6 +342,5 @@ function localNames(call: ts.Node, fn: ts.FunctionLikeDeclaration): string[] {
     ts.forEachChild(n, visit);
   };
   if (fn.body) visit(fn.body);
-  void call;
   return names;
 }

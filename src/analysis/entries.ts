@@ -68,7 +68,6 @@ function flatten(
       break;
     case 'container':
       entry.container = value.c;
-      value.c.mounted = true;
       break;
     default: {
       entry.unresolved = describeForReason(value);

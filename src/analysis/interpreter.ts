@@ -20,6 +20,7 @@ import {
   type ClassValue,
   type Container,
   type FuncValue,
+  type Layer,
   type LazyRef,
   type ObjValue,
   type Value,
@@ -50,24 +51,28 @@ type Completion = 'normal' | 'return' | 'break' | 'continue';
 
 const MAX_CALL_DEPTH = 40;
 const STEP_BUDGET = 20_000_000;
+export const RUNTIME = '#runtime';
 
 class BudgetExceeded extends Error {}
 
 export class Interpreter {
   private readonly modules = new Map<string, ModuleRecord>();
   private readonly callStack: ts.Node[] = [];
-  private readonly classMethods = new Map<ts.Node, FuncValue>();
   private steps = 0;
-  readonly containers: Container[] = [];
+  /** the module whose top level is running: what it creates and registers is its own. */
+  private owner = '';
+  /** modules whose start-up run changed an object, array or scope of another module. */
+  private readonly crossMutators = new Set<string>();
+  containers: Container[] = [];
   /** registration calls that ran, to tell them from those left for run time. */
-  readonly executedCalls = new Set<ts.Node>();
+  readonly executedCalls = new Map<ts.Node, string>();
   /** functions created while running: their closure, for runtime-registration checks. */
-  readonly closures = new Map<ts.Node, Env>();
+  readonly closures = new Map<ts.Node, { env: Env; owner: string }>();
   /** the workspace function a call expression called (a factory such as `validate(schema)`). */
   readonly calleeOf = new Map<ts.Node, FuncValue>();
   /** the first workspace function passed to such a call: what a wrapper wraps. */
   readonly wrappedArg = new Map<ts.Node, FuncValue>();
-  readonly notes: string[] = [];
+  notes: string[] = [];
   private readonly globals: Env;
 
   constructor(
@@ -78,20 +83,9 @@ export class Interpreter {
     this.globals = this.makeGlobals();
   }
 
-  /** Runs every module once: entry points (files nothing imports) first, so order is Node's. */
-  run(): void {
-    const files = [...this.index.all()].filter((f) => !f.skipped);
-    const imported = new Set<string>();
-    for (const f of files) {
-      for (const s of f.specifiers) {
-        const r = this.resolver.resolve(s, f.abs, f.options);
-        if (r.kind === 'file') imported.add(r.abs);
-      }
-    }
-    const byPath = (a: ParsedFile, b: ParsedFile) => a.rel.localeCompare(b.rel);
-    const roots = files.filter((f) => !imported.has(f.abs) && !f.isTest).sort(byPath);
-    const rest = files.filter((f) => imported.has(f.abs) && !f.isTest).sort(byPath);
-    for (const f of [...roots, ...rest]) {
+  /** Runs every module of `order` once (entry points first, so order is Node's). */
+  run(order: ParsedFile[]): void {
+    for (const f of order) {
       try {
         this.loadModule(f);
       } catch (e) {
@@ -100,6 +94,41 @@ export class Interpreter {
         return;
       }
     }
+  }
+
+  /**
+   * Runs again only the `affected` modules (changed files and all that import them), keeping
+   * every other module's state. Returns false, changing nothing, when that could differ from a
+   * full run: an affected module changed another module's objects or scopes, or registered on a
+   * kept app or router before a kept module did.
+   */
+  rerun(affected: Set<string>, order: ParsedFile[]): boolean {
+    for (const m of affected) if (this.crossMutators.has(m)) return false;
+    for (const c of this.containers) {
+      if (affected.has(c.owner)) continue;
+      let seen = false;
+      for (const l of c.layers) {
+        if (affected.has(l.owner ?? '')) seen = true;
+        else if (seen && l.owner !== RUNTIME) return false;
+      }
+    }
+    for (const m of affected) this.modules.delete(m);
+    this.containers = this.containers.filter((c) => !affected.has(c.owner));
+    for (const c of this.containers) c.layers = c.layers.filter((l) => !affected.has(l.owner ?? ''));
+    for (const [n, o] of this.executedCalls) if (affected.has(o)) this.executedCalls.delete(n);
+    for (const [n, c] of this.closures) if (affected.has(c.owner)) this.closures.delete(n);
+    this.notes = [];
+    this.steps = 0;
+    this.run(order.filter((f) => affected.has(f.abs)));
+    return true;
+  }
+
+  addLayer(c: Container, layer: Layer): void {
+    c.layers.push({ ...layer, owner: this.owner });
+  }
+
+  private mutated(v: { owner?: string } | Env): void {
+    if (v.owner && v.owner !== this.owner) this.crossMutators.add(this.owner);
   }
 
   loc(file: ParsedFile, node: ts.Node): Loc {
@@ -133,8 +162,8 @@ export class Interpreter {
     return locOf(file, n);
   }
 
-  newContainer(c: Omit<Container, 'layers' | 'mounted'>): Container {
-    const container: Container = { ...c, layers: [], mounted: false };
+  newContainer(c: Omit<Container, 'layers' | 'mounted' | 'owner'>): Container {
+    const container: Container = { ...c, layers: [], mounted: false, owner: this.owner };
     this.containers.push(container);
     return container;
   }
@@ -144,9 +173,11 @@ export class Interpreter {
   private loadModule(file: ParsedFile): ModuleRecord {
     const existing = this.modules.get(file.abs);
     if (existing) return existing;
-    const env = new Env(this.globals);
-    const exportsObj: ObjValue = { ...newObj(), cjsModule: true };
-    const moduleObj = newObj([['exports', exportsObj]]);
+    const previousOwner = this.owner;
+    this.owner = file.abs;
+    const env = new Env(this.globals, file.abs);
+    const exportsObj: ObjValue = { ...newObj(), cjsModule: true, owner: file.abs };
+    const moduleObj: ObjValue = { ...newObj([['exports', exportsObj]]), owner: file.abs };
     const isEsm = file.sf.statements.some(
       (s) =>
         ts.isImportDeclaration(s) ||
@@ -164,6 +195,7 @@ export class Interpreter {
       this.execStatements(file.sf.statements, ctx);
     } finally {
       record.done = true;
+      this.owner = previousOwner;
     }
     return record;
   }
@@ -338,7 +370,7 @@ export class Interpreter {
   }
 
   private block(statements: readonly ts.Statement[], ctx: Ctx): Completion {
-    const inner: Ctx = { ...ctx, env: new Env(ctx.env) };
+    const inner: Ctx = { ...ctx, env: new Env(ctx.env, this.owner) };
     this.hoistFunctions(statements, inner);
     return this.execStatements(statements, inner);
   }
@@ -346,7 +378,7 @@ export class Interpreter {
   private branch(node: ts.Statement, ctx: Ctx): Completion {
     return ts.isBlock(node)
       ? this.block(node.statements, ctx)
-      : this.exec(node, { ...ctx, env: new Env(ctx.env) });
+      : this.exec(node, { ...ctx, env: new Env(ctx.env, this.owner) });
   }
 
   private exec(s: ts.Statement, ctx: Ctx): Completion {
@@ -376,7 +408,7 @@ export class Interpreter {
         return 'normal';
       case ts.SyntaxKind.ForStatement: {
         const f = s as ts.ForStatement;
-        const inner: Ctx = { ...ctx, env: new Env(ctx.env) };
+        const inner: Ctx = { ...ctx, env: new Env(ctx.env, this.owner) };
         if (f.initializer) {
           if (ts.isVariableDeclarationList(f.initializer)) this.declareList(f.initializer, inner);
           else this.eval(f.initializer, inner);
@@ -391,7 +423,7 @@ export class Interpreter {
       case ts.SyntaxKind.SwitchStatement: {
         const sw = s as ts.SwitchStatement;
         this.eval(sw.expression, ctx);
-        const inner = cond({ ...ctx, env: new Env(ctx.env) });
+        const inner = cond({ ...ctx, env: new Env(ctx.env, this.owner) });
         for (const clause of sw.caseBlock.clauses) this.execStatements(clause.statements, inner);
         return 'normal';
       }
@@ -453,12 +485,13 @@ export class Interpreter {
       ];
     }
     for (const item of items) {
-      const inner = cond({ ...ctx, env: new Env(ctx.env) });
+      const inner = cond({ ...ctx, env: new Env(ctx.env, this.owner) });
       const init = s.initializer;
       if (ts.isVariableDeclarationList(init)) {
         for (const d of init.declarations) this.bind(d.name, item, inner);
       } else if (ts.isIdentifier(init)) {
-        inner.env.assign(init.text, item);
+        const holder = inner.env.assign(init.text, item);
+        if (holder) this.mutated(holder);
       }
       const c = this.branch(s.statement, inner);
       if (c === 'break' || c === 'return') break;
@@ -633,7 +666,7 @@ export class Interpreter {
   }
 
   private evalObject(o: ts.ObjectLiteralExpression, ctx: Ctx): Value {
-    const obj = newObj();
+    const obj: ObjValue = { ...newObj(), owner: this.owner };
     for (const p of o.properties) {
       if (ts.isPropertyAssignment(p)) {
         const key = propName(p.name);
@@ -654,6 +687,7 @@ export class Interpreter {
 
   private evalArray(a: ts.ArrayLiteralExpression, ctx: Ctx): Value {
     const out = arr([]);
+    out.owner = this.owner;
     for (const el of a.elements) {
       if (ts.isSpreadElement(el)) {
         const v = this.eval(el.expression, ctx);
@@ -708,7 +742,10 @@ export class Interpreter {
             ? { k: 'num', v: l + r }
             : { k: 'str', v: String(l) + String(r) }
           : unknown(`the computed value ${short(b.getText(ctx.file.sf))}`);
-      if (op === ts.SyntaxKind.PlusEqualsToken && ts.isIdentifier(b.left)) ctx.env.assign(b.left.text, v);
+      if (op === ts.SyntaxKind.PlusEqualsToken && ts.isIdentifier(b.left)) {
+        const holder = ctx.env.assign(b.left.text, v);
+        if (holder) this.mutated(holder);
+      }
       return v;
     }
     if (l !== null && r !== null) {
@@ -726,13 +763,18 @@ export class Interpreter {
 
   private assign(target: ts.Expression, v: Value, ctx: Ctx): Value {
     if (ts.isIdentifier(target)) {
-      if (!ctx.env.assign(target.text, v)) ctx.env.declare(target.text, v);
+      const holder = ctx.env.assign(target.text, v);
+      if (holder) this.mutated(holder);
+      else ctx.env.declare(target.text, v);
     } else if (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) {
       const key = ts.isPropertyAccessExpression(target)
         ? target.name.text
         : primitive(this.eval(target.argumentExpression, ctx));
       const obj = this.eval(target.expression, ctx);
-      if (obj.k === 'obj' && key !== null && key !== undefined) obj.props.set(String(key), v);
+      if (obj.k === 'obj' && key !== null && key !== undefined) {
+        this.mutated(obj);
+        obj.props.set(String(key), v);
+      }
     }
     return v;
   }
@@ -804,10 +846,10 @@ export class Interpreter {
   callMethod(receiver: Value, method: string, site: CallSite, ctx: Ctx, nameHint?: string): Value {
     switch (receiver.k) {
       case 'container':
-        this.executedCalls.add(site.node);
+        this.executedCalls.set(site.node, this.owner);
         return receiver.c.frontEnd.callMethod(receiver.c, method, site, this);
       case 'routeBuilder':
-        this.executedCalls.add(site.node);
+        this.executedCalls.set(site.node, this.owner);
         return (
           receiver.c.frontEnd.callRouteBuilder?.(receiver, method, site, this) ?? unknown('route builder')
         );
@@ -848,7 +890,7 @@ export class Interpreter {
       }
       case 'builtin':
         if (!fn.call) return unknown(`${fn.name} is not callable`);
-        this.executedCalls.add(site.node);
+        this.executedCalls.set(site.node, this.owner);
         return fn.call(nameHint ? { ...site, nameHint } : site);
       case 'class':
         return this.construct(fn, site, ctx);
@@ -876,7 +918,7 @@ export class Interpreter {
     if (this.callStack.includes(fn.node) || this.callStack.length >= MAX_CALL_DEPTH) {
       return unknown(`a recursive call of ${fn.name ?? 'a function'}`);
     }
-    const env = new Env(fn.env);
+    const env = new Env(fn.env, this.owner);
     if (!ts.isArrowFunction(fn.node)) env.declare('#this', thisValue ?? UNDEFINED);
     const file = this.fileOf(fn.file);
     const inner: Ctx = { file, env, conditional: ctx.conditional, frame: { returns: [] } };
@@ -911,8 +953,8 @@ export class Interpreter {
   }
 
   private construct(cls: ClassValue, site: CallSite, ctx: Ctx): Value {
-    const instance: ObjValue = { ...newObj(), proto: cls };
-    const env = new Env(cls.env);
+    const instance: ObjValue = { ...newObj(), proto: cls, owner: this.owner };
+    const env = new Env(cls.env, this.owner);
     env.declare('#this', instance);
     const file = this.fileOf(cls.file);
     const fieldCtx: Ctx = { file, env, conditional: ctx.conditional, frame: { returns: [] } };
@@ -1006,6 +1048,7 @@ export class Interpreter {
         return out;
       }
       case 'push':
+        this.mutated(a);
         for (const arg of site.args) {
           a.items.push(arg.value);
           a.nodes.push(arg.node);
@@ -1062,14 +1105,14 @@ export class Interpreter {
     for (const m of cls.node.members) {
       if (!ts.isMethodDeclaration(m) || !m.body || propName(m.name) !== key || isStatic(m) !== statics)
         continue;
-      let f = this.classMethods.get(m);
+      let f = cls.methods.get(m);
       if (!f) {
         f = this.makeFunc(
           m,
           { file: this.fileOf(cls.file), env: cls.env, conditional: 0, frame: { returns: [] } },
           key,
         );
-        this.classMethods.set(m, f);
+        cls.methods.set(m, f);
       }
       return f;
     }
@@ -1088,16 +1131,16 @@ export class Interpreter {
   }
 
   private makeFunc(node: ts.FunctionLikeDeclaration, ctx: Ctx, name: string | undefined): FuncValue {
-    if (!this.closures.has(node)) this.closures.set(node, ctx.env);
+    if (!this.closures.has(node)) this.closures.set(node, { env: ctx.env, owner: this.owner });
     return { k: 'func', node, env: ctx.env, file: ctx.file.abs, name, bound: 0 };
   }
 
   private makeClass(node: ts.ClassLikeDeclaration, ctx: Ctx): ClassValue {
-    return { k: 'class', node, env: ctx.env, file: ctx.file.abs };
+    return { k: 'class', node, env: ctx.env, file: ctx.file.abs, methods: new Map() };
   }
 
   private makeGlobals(): Env {
-    const g = new Env(undefined);
+    const g = new Env(undefined, '');
     const objectBuiltin: Value = {
       k: 'builtin',
       name: 'Object',
@@ -1116,6 +1159,7 @@ export class Interpreter {
           call: (s) => {
             const target = s.args[0]?.value;
             if (target?.k !== 'obj') return target ?? UNDEFINED;
+            this.mutated(target);
             for (const src of s.args.slice(1))
               if (src.value.k === 'obj') for (const [k, v] of src.value.props) target.props.set(k, v);
             return target;

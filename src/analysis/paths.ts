@@ -82,24 +82,86 @@ function patternSource(text: string): string {
   return out;
 }
 
+/** A mount path or route pattern compiled once, tested against many routes' samples. */
+export interface Matcher {
+  test(sample: string): boolean;
+  /** the literal path every match starts with (lower case); '' when it varies from the start. */
+  literalPrefix: string;
+}
+
+const ALWAYS: Matcher = { test: () => true, literalPrefix: '' };
+
+export function compileMount(mount: FullPath): Matcher {
+  return isRoot(mount) ? ALWAYS : compile(mount, 'prefix');
+}
+
+export function compilePattern(pattern: FullPath): Matcher {
+  return compile(pattern, 'exact');
+}
+
+const compiled = new Map<string, Matcher>();
+
+function compile(p: FullPath, mode: 'prefix' | 'exact'): Matcher {
+  const key = mode + p.map((s) => s.kind[0] + s.text).join('\0');
+  let m = compiled.get(key);
+  if (!m) compiled.set(key, (m = compileUncached(p, mode)));
+  return m;
+}
+
+function compileUncached(p: FullPath, mode: 'prefix' | 'exact'): Matcher {
+  const re = toRegExp(p, mode);
+  const text = pathText(p);
+  const test = re
+    ? (sample: string) => re.test(sample)
+    : mode === 'prefix'
+      ? (sample: string) => sample.startsWith(text)
+      : (sample: string) => sample === text;
+  return { test, literalPrefix: literalPrefixOf(p) };
+}
+
+/** The leading literal segments every match starts with, lower case (`/api/users` of `/api/users/:id`). */
+function literalPrefixOf(p: FullPath): string {
+  const first = p[0];
+  if (!first || first.kind !== 'string') return '';
+  const out: string[] = [];
+  const segments = first.text.split('/').slice(1);
+  for (const [i, seg] of segments.entries()) {
+    if (!seg || /[:*({?+[\\]/.test(seg)) break;
+    // the last segment of a pattern followed by a regex may continue into it
+    if (i === segments.length - 1 && p.length > 1) break;
+    out.push(seg.toLowerCase());
+  }
+  return out.length ? '/' + out.join('/') : '';
+}
+
+/** Every literal prefix a route's sample path has, shortest first: the keys its matchers may be under. */
+export function literalPrefixesOfSample(sample: string): string[] {
+  const segments = sample.toLowerCase().split('/').slice(1);
+  const out = [''];
+  let acc = '';
+  for (const seg of segments) {
+    if (!seg) continue;
+    acc += '/' + seg;
+    out.push(acc);
+  }
+  return out;
+}
+
 /** Does a middleware mounted at `mount` run for requests to `route`? */
 export function mountCovers(mount: FullPath, route: FullPath): boolean {
-  if (isRoot(mount)) return true;
-  const re = toRegExp(mount, 'prefix');
-  return re ? re.test(sampleOf(route)) : pathText(route).startsWith(pathText(mount));
+  return compileMount(mount).test(sampleOf(route));
 }
 
 /** Does a route pattern registered earlier match requests to `route` too? */
 export function patternCovers(pattern: FullPath, route: FullPath): boolean {
-  const re = toRegExp(pattern, 'exact');
-  return re ? re.test(sampleOf(route)) : pathText(pattern) === pathText(route);
+  return compilePattern(pattern).test(sampleOf(route));
 }
 
 /**
  * A request path standing for the route: its text, with each regex replaced by the literal path
  * it starts with (`/^\/legacy\/.*$/` gives `/legacy/x`), which is what mounts are tested on.
  */
-function sampleOf(route: FullPath): string {
+export function sampleOf(route: FullPath): string {
   return route.map((s) => (s.kind === 'regex' ? literalStart(s.text) : s.text)).join('') || '/';
 }
 

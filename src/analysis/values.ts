@@ -40,6 +40,8 @@ export interface ObjValue {
   /** CommonJS `module.exports` object of a module: `import x from` gets the whole object. */
   cjsModule?: boolean;
   proto?: ClassValue;
+  /** the module whose start-up run created it, to notice when other modules change it. */
+  owner?: string;
 }
 
 /** A live binding (ESM export of a local, re-export) read when first needed. */
@@ -53,6 +55,7 @@ export interface ArrValue {
   items: Value[];
   /** where each element is written, when written as an array literal element. */
   nodes: (ts.Node | undefined)[];
+  owner?: string;
 }
 
 /** Something from a package outside the workspace (`cors()`, `helmet`): callable, never followed. */
@@ -76,6 +79,8 @@ export interface ClassValue {
   node: ts.ClassLikeDeclaration;
   env: Env;
   file: string;
+  /** its methods as function values, made once so that identity holds. */
+  methods: Map<ts.Node, FuncValue>;
 }
 
 export interface CallSite {
@@ -96,7 +101,11 @@ export interface ArgInfo {
 
 export class Env {
   private readonly vars = new Map<string, Value | LazyRef>();
-  constructor(readonly parent: Env | undefined) {}
+  /** `owner`: the module whose start-up run made this scope. */
+  constructor(
+    readonly parent: Env | undefined,
+    readonly owner: string,
+  ) {}
 
   declare(name: string, value: Value | LazyRef): void {
     this.vars.set(name, value);
@@ -112,19 +121,19 @@ export class Env {
     return undefined;
   }
 
-  /** Assigns to the nearest declaration; returns false when there is none. */
-  assign(name: string, value: Value): boolean {
+  /** Assigns to the nearest declaration; returns the scope that holds it, if any. */
+  assign(name: string, value: Value): Env | undefined {
     if (this.vars.has(name)) {
       this.vars.set(name, value);
-      return true;
+      return this;
     }
     for (let env = this.parent; env; env = env.parent) {
       if (env.vars.has(name)) {
         env.vars.set(name, value);
-        return true;
+        return env;
       }
     }
-    return false;
+    return undefined;
   }
 }
 
@@ -153,11 +162,13 @@ export interface Entry {
   unresolved?: string;
 }
 
-export type Layer =
+/** `owner`: the module whose start-up run registered it (`#runtime` for runtime-only notes). */
+export type Layer = (
   | { type: 'use'; paths: PathSpec[] | null; entries: Entry[]; at: Loc; conditional: boolean }
   | { type: 'route'; method: string; paths: PathSpec[]; entries: Entry[]; at: Loc; conditional: boolean }
   | { type: 'param'; names: string[]; entries: Entry[]; at: Loc; conditional: boolean }
-  | { type: 'unresolved'; reason: string; at: Loc; name: string };
+  | { type: 'unresolved'; reason: string; at: Loc; name: string }
+) & { owner?: string };
 
 export interface Container {
   id: string;
@@ -172,6 +183,8 @@ export interface Container {
   /** set once some other container mounts it. */
   mounted: boolean;
   frontEnd: FrontEnd;
+  /** the module whose start-up run created it. */
+  owner: string;
 }
 
 export const unknown = (reason: string): Value => ({ k: 'unknown', reason });

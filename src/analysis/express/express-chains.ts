@@ -4,7 +4,19 @@
 // errors; a mounted router or sub-app passes errors on to its parent, never to a sibling.
 import type { Item, ItemKind, Route } from '../model';
 import { hasRestParam } from '../entries';
-import { isRoot, joinPath, mountCovers, paramNames, pathText, patternCovers, type FullPath } from '../paths';
+import {
+  compileMount,
+  compilePattern,
+  literalPrefixesOfSample,
+  isRoot,
+  joinPath,
+  mountCovers,
+  paramNames,
+  pathText,
+  sampleOf,
+  type FullPath,
+  type Matcher,
+} from '../paths';
 import type { Container, Entry, Layer, PathSpec } from '../values';
 
 /** A route with the entries behind its items, for rules. */
@@ -17,15 +29,86 @@ export interface RouteModel {
 }
 
 /** Something a request may run on its way to a later route. */
-interface Step {
-  entry: Entry;
-  /** a layer with a path array is still one layer: its functions run once per request. */
-  layer: Layer;
-  item: Item;
-  /** full mount path (use, param) or full route pattern (route). */
-  path: FullPath;
-  exact: boolean;
-  method: string;
+type ItemMaker = (e: Entry, kind: ItemKind, mount: FullPath, conditional: boolean) => Item;
+
+/** Something a request may run on its way to a later route. */
+class Step {
+  private made: Item | undefined;
+  constructor(
+    readonly entry: Entry,
+    /** a layer with a path array is still one layer: its functions run once per request. */
+    readonly layer: Layer,
+    readonly method: string,
+    readonly matcher: Matcher,
+    readonly index: number,
+    private readonly kind: ItemKind,
+    private readonly mount: FullPath,
+    private readonly conditional: boolean,
+  ) {}
+
+  /** Made when a later route's chain first needs it: most never are. */
+  item(make: ItemMaker): Item {
+    return (this.made ??= make(this.entry, this.kind, this.mount, this.conditional));
+  }
+}
+
+/** Steps in registration order, bucketed by the literal path prefix their matches start with. */
+class Steps {
+  private readonly byPrefix = new Map<string, Step[]>();
+  // by mode: a route at '/' shares its path array with the mount above it
+  private readonly matchers = {
+    exact: new WeakMap<FullPath, Matcher>(),
+    prefix: new WeakMap<FullPath, Matcher>(),
+  };
+  private count = 0;
+
+  add(
+    entry: Entry,
+    layer: Layer,
+    method: string,
+    kind: ItemKind,
+    mount: FullPath,
+    conditional: boolean,
+    path: FullPath,
+    exact: boolean,
+  ): void {
+    const cache = exact ? this.matchers.exact : this.matchers.prefix;
+    let matcher = cache.get(path);
+    if (!matcher) {
+      matcher = exact ? compilePattern(path) : compileMount(path);
+      cache.set(path, matcher);
+    }
+    const step = new Step(entry, layer, method, matcher, this.count++, kind, mount, conditional);
+    const bucket = this.byPrefix.get(matcher.literalPrefix);
+    if (bucket) bucket.push(step);
+    else this.byPrefix.set(matcher.literalPrefix, [step]);
+  }
+
+  /** What a request to `route` runs before reaching its own layer: each layer's functions once. */
+  before(method: string, route: FullPath, own: Layer): Step[] {
+    const sample = sampleOf(route);
+    const candidates: Step[] = [];
+    for (const prefix of literalPrefixesOfSample(sample)) {
+      const bucket = this.byPrefix.get(prefix);
+      if (bucket) for (const s of bucket) candidates.push(s);
+    }
+    candidates.sort((a, b) => a.index - b.index);
+    const out: Step[] = [];
+    let seen: Map<Layer, Set<Entry>> | undefined;
+    for (const s of candidates) {
+      if (s.layer === own || !methodCovers(s.method, method) || !s.matcher.test(sample)) continue;
+      // one layer with several paths (an array, or `?:` alternatives) still runs its functions once
+      if (hasSeveralPaths(s.layer)) {
+        seen ??= new Map();
+        const entries = seen.get(s.layer) ?? new Set<Entry>();
+        seen.set(s.layer, entries);
+        if (entries.has(s.entry)) continue;
+        entries.add(s.entry);
+      }
+      out.push(s);
+    }
+    return out;
+  }
 }
 
 interface Frame {
@@ -55,7 +138,7 @@ export function isCatchAll(e: Entry): boolean {
 
 export function expressRoutes(app: Container, wrapsLoc: (e: Entry) => Item['wraps']): RouteModel[] {
   const routes: RouteModel[] = [];
-  const steps: Step[] = [];
+  const steps = new Steps();
   const item = (e: Entry, kind: ItemKind, mount: FullPath, conditional: boolean): Item => {
     const it: Item = {
       name: e.name,
@@ -82,7 +165,7 @@ export function expressRoutes(app: Container, wrapsLoc: (e: Entry) => Item['wrap
   ): void => {
     c.layers.forEach((layer, layerIndex) => {
       if (layer.type === 'unresolved' || layer.type === 'param') return;
-      const frames = [...ancestry, { container: c, layerIndex, prefix }];
+      const frames = ancestry.concat({ container: c, layerIndex, prefix });
       for (const local of layer.paths ?? [ROOT]) {
         const full = joinPath(prefix, local);
         const cond = conditional || layer.conditional || !!local.conditional;
@@ -90,14 +173,7 @@ export function expressRoutes(app: Container, wrapsLoc: (e: Entry) => Item['wrap
         if (layer.type === 'use') {
           // Express runs a router's param callbacks for every matching layer, `use` ones too.
           for (const x of paramEntries(c, local)) {
-            steps.push({
-              entry: x.entry,
-              layer,
-              item: item(x.entry, 'param', prefix, cond || x.cond),
-              path: full,
-              exact: false,
-              method: 'ALL',
-            });
+            steps.add(x.entry, layer, 'ALL', 'param', prefix, cond || x.cond, full, false);
           }
           for (const e of layer.entries) {
             if (e.container) {
@@ -108,13 +184,13 @@ export function expressRoutes(app: Container, wrapsLoc: (e: Entry) => Item['wrap
             } else if (isErrorHandler(e)) {
               continue; // reached through errorHandlersAfter
             } else if (isCatchAll(e)) {
-              const before = stepsBefore(steps, 'ALL', full, layer);
+              const before = steps.before('ALL', full, layer);
               const errs = errorHandlersAfter(frames, full);
               routes.push({
                 json: {
                   method: 'ALL',
                   path: pathText(full),
-                  chain: [...before.map((s) => s.item), item(e, 'handler', full, cond)],
+                  chain: [...before.map((s) => s.item(item)), item(e, 'handler', full, cond)],
                   errorChain: errorItems(errs),
                   catchAll: true,
                 },
@@ -124,20 +200,13 @@ export function expressRoutes(app: Container, wrapsLoc: (e: Entry) => Item['wrap
                 layer,
               });
             } else {
-              steps.push({
-                entry: e,
-                layer,
-                item: item(e, 'middleware', full, cond),
-                path: full,
-                exact: false,
-                method: 'ALL',
-              });
+              steps.add(e, layer, 'ALL', 'middleware', full, cond, full, false);
             }
           }
           continue;
         }
 
-        const before = stepsBefore(steps, layer.method, full, layer);
+        const before = steps.before(layer.method, full, layer);
         // A param callback runs once per request and router: not again if a `use` ran it.
         const params = paramEntries(c, local).filter((x) => !before.some((s) => s.entry === x.entry));
         const own = layer.entries.filter((e) => !isErrorHandler(e));
@@ -147,7 +216,7 @@ export function expressRoutes(app: Container, wrapsLoc: (e: Entry) => Item['wrap
           method: layer.method,
           path: pathText(full),
           chain: [
-            ...before.map((s) => s.item),
+            ...before.map((s) => s.item(item)),
             ...params.map((x) => item(x.entry, 'param', prefix, cond || x.cond)),
             ...own.map((e, i) => item(e, i === own.length - 1 ? 'handler' : 'middleware', prefix, cond)),
           ],
@@ -163,14 +232,7 @@ export function expressRoutes(app: Container, wrapsLoc: (e: Entry) => Item['wrap
         });
         // In a later route's chain these run as pass-through middleware (they called next).
         for (const e of own) {
-          steps.push({
-            entry: e,
-            layer,
-            item: item(e, 'middleware', prefix, cond),
-            path: full,
-            exact: true,
-            method: layer.method,
-          });
+          steps.add(e, layer, layer.method, 'middleware', prefix, cond, full, true);
         }
       }
     });
@@ -180,22 +242,12 @@ export function expressRoutes(app: Container, wrapsLoc: (e: Entry) => Item['wrap
   return routes;
 }
 
-/** The steps a request to `route` runs before reaching its own layer: each layer's functions once. */
-function stepsBefore(steps: Step[], method: string, route: FullPath, own: Layer): Step[] {
-  const seen = new Map<Layer, Set<Entry>>();
-  return steps.filter((s) => {
-    if (s.layer === own || !covers(s, method, route)) return false;
-    const entries = seen.get(s.layer) ?? new Set<Entry>();
-    seen.set(s.layer, entries);
-    if (entries.has(s.entry)) return false;
-    entries.add(s.entry);
-    return true;
-  });
+function hasSeveralPaths(layer: Layer): boolean {
+  return (layer.type === 'use' || layer.type === 'route') && (layer.paths?.length ?? 0) > 1;
 }
 
-function covers(s: Step, method: string, route: FullPath): boolean {
-  if (s.method !== 'ALL' && s.method !== method && !(s.method === 'GET' && method === 'HEAD')) return false;
-  return s.exact ? patternCovers(s.path, route) : mountCovers(s.path, route);
+function methodCovers(stepMethod: string, method: string): boolean {
+  return stepMethod === 'ALL' || stepMethod === method || (stepMethod === 'GET' && method === 'HEAD');
 }
 
 function paramEntries(c: Container, local: PathSpec): { entry: Entry; cond: boolean }[] {
@@ -211,15 +263,33 @@ function paramEntries(c: Container, local: PathSpec): { entry: Entry; cond: bool
   return out;
 }
 
+/** Per container, its `use` layers that hold error handlers, with their index. */
+const errorLayers = new WeakMap<
+  Container,
+  { index: number; layer: Extract<Layer, { type: 'use' }>; handlers: Entry[] }[]
+>();
+
+function errorLayersOf(c: Container) {
+  let list = errorLayers.get(c);
+  if (!list) {
+    list = [];
+    c.layers.forEach((layer, index) => {
+      if (layer.type !== 'use') return;
+      const handlers = layer.entries.filter(isErrorHandler);
+      if (handlers.length) list!.push({ index, layer, handlers });
+    });
+    errorLayers.set(c, list);
+  }
+  return list;
+}
+
 /** Error handlers after the route in its router, then after each mount point going outwards. */
 function errorHandlersAfter(frames: Frame[], route: FullPath): Reached[] {
   const out: Reached[] = [];
   for (let f = frames.length - 1; f >= 0; f--) {
     const { container, layerIndex, prefix } = frames[f]!;
-    for (const layer of container.layers.slice(layerIndex + 1)) {
-      if (layer.type !== 'use') continue;
-      const handlers = layer.entries.filter(isErrorHandler);
-      if (handlers.length === 0) continue;
+    for (const { index, layer, handlers } of errorLayersOf(container)) {
+      if (index <= layerIndex) continue;
       const mount = (layer.paths ?? [ROOT])
         .map((p) => joinPath(prefix, p))
         .find((m) => isRoot(m) || mountCovers(m, route));

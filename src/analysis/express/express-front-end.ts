@@ -67,7 +67,7 @@ export class ExpressFrontEnd implements FrontEnd {
       const hasPath = looksLikePath(args[0]);
       const paths = hasPath ? pathSpecOf(args[0]!) : null;
       const entries = entriesFrom(hasPath ? args.slice(1) : args, site, interp);
-      c.layers.push({ type: 'use', paths, entries, at, conditional: site.conditional });
+      interp.addLayer(c, { type: 'use', paths, entries, at, conditional: site.conditional });
       return self;
     }
     if (method === 'route') {
@@ -78,7 +78,7 @@ export class ExpressFrontEnd implements FrontEnd {
     }
     if (method === 'param') {
       const names = args[0] ? pathSpecOf(args[0]).map((p) => p.text) : [];
-      c.layers.push({
+      interp.addLayer(c, {
         type: 'param',
         names,
         entries: entriesFrom(args.slice(1), site, interp),
@@ -90,7 +90,10 @@ export class ExpressFrontEnd implements FrontEnd {
     if (ROUTE_METHODS.has(method)) {
       // `app.get('setting')` reads a setting; it registers nothing.
       if (method === 'get' && args.length < 2) return unknown(`the setting ${this.callText(site, interp)}`);
-      c.layers.push(this.routeLayer(method, site, args[0] ? pathSpecOf(args[0]) : [], args.slice(1), interp));
+      interp.addLayer(
+        c,
+        this.routeLayer(method, site, args[0] ? pathSpecOf(args[0]) : [], args.slice(1), interp),
+      );
       return self;
     }
     if (CHAINABLE.has(method)) return self;
@@ -104,7 +107,7 @@ export class ExpressFrontEnd implements FrontEnd {
     interp: Interpreter,
   ): Value {
     if (!ROUTE_METHODS.has(method)) return unknown(`route().${method}()`);
-    b.c.layers.push(this.routeLayer(method, site, [b.path], site.args, interp, b.conditional));
+    interp.addLayer(b.c, this.routeLayer(method, site, [b.path], site.args, interp, b.conditional));
     return b;
   }
 

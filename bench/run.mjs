@@ -1,0 +1,278 @@
+import { plainTypeScriptApi } from '../scripts/plain-ts-plugin.mjs';
+import { build as esbuild } from 'esbuild';
+// `npm run bench`: builds the CLI, generates bench/.workspace if missing (or made by an older
+// generator), then runs each section below and prints its numbers. Timings are reported, never
+// asserted: the process exits non-zero only when something is broken (the analysis crashed or
+// found other routes than the workspace has, an edit did not show in the graph, tsc reported
+// errors).
+//
+//   node bench/run.mjs [SECTION...] [--regenerate] [--runs N]
+//
+// To add a benchmark, write `async function mySection(ctx)` that prints its own lines (through
+// ctx.line) and calls ctx.fail(message) when something is broken, and add it to SECTIONS.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  DEFAULT_FEATURES,
+  DEFAULT_OUT,
+  generateWorkspace,
+  isCurrent,
+  readManifest,
+} from './generate-workspace.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const WORKSPACE_REL = path.relative(ROOT, DEFAULT_OUT);
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+const GNU_TIME = '/usr/bin/time';
+
+const SECTIONS = [
+  { name: 'cold', title: 'cold graph vs tsc', run: coldGraphVsTsc },
+  { name: 'update', title: 'incremental update (in-process API)', run: incrementalUpdate },
+];
+
+// ---- sections ------------------------------------------------------------------------------
+
+/** Cold `mwchain graph` against `tsc --noEmit` on the same workspace, best of N each. */
+async function coldGraphVsTsc(ctx) {
+  const { manifest, runs } = ctx;
+  // An untimed run whose JSON is checked; it also warms the file cache for both tools.
+  const check = spawnSync(process.execPath, [CLI, 'graph', WORKSPACE_REL, '--format', 'json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  if (check.status !== 0)
+    return ctx.fail(`mwchain graph exited ${check.status ?? check.signal}:\n${tail(check.stderr)}`);
+  let graph;
+  try {
+    graph = JSON.parse(check.stdout);
+  } catch (e) {
+    return ctx.fail(`mwchain graph printed no valid JSON: ${e.message}`);
+  }
+  const routes = graph.apps.flatMap((a) => a.routes);
+  const found = routes.filter((r) => !r.catchAll).length;
+  if (graph.apps.length !== 1) ctx.fail(`expected 1 app, found ${graph.apps.length}`);
+  if (found !== manifest.expectedRoutes)
+    ctx.fail(`the graph has ${found} routes, the workspace ${manifest.expectedRoutes}`);
+  if (graph.skipped.length)
+    ctx.fail(
+      `${graph.skipped.length} files skipped, e.g. ${graph.skipped[0].file}: ${graph.skipped[0].reason}`,
+    );
+
+  const graphRuns = [];
+  for (let i = 0; i < runs; i++) {
+    const r = timed([CLI, 'graph', WORKSPACE_REL, '--format', 'json']);
+    if (r.status !== 0 || /internal error/.test(r.stderr)) {
+      return ctx.fail(`mwchain graph exited ${r.status}:\n${tail(r.stderr)}`);
+    }
+    graphRuns.push(r);
+  }
+  const tscRuns = [];
+  for (let i = 0; i < runs; i++) {
+    const r = timed([TSC, '--noEmit', '-p', WORKSPACE_REL], { captureStdout: true });
+    const errors = (r.stdout.match(/error TS\d+/g) ?? []).length;
+    if (r.status !== 0 || errors > 0) {
+      return ctx.fail(`tsc --noEmit exited ${r.status} with ${errors} errors:\n${tail(r.stdout)}`);
+    }
+    tscRuns.push(r);
+  }
+  const best = (rs) => rs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  const [g, t] = [best(graphRuns), best(tscRuns)];
+  const walls = (rs) => rs.map((r) => sec(r.seconds)).join(', ');
+  ctx.line(
+    `cold graph: best ${sec(g.seconds)} of ${runs} (${walls(graphRuns)}; cpu of best ${sec(g.cpuSeconds)}); ${found} routes + ${routes.length - found} catch-all`,
+  );
+  ctx.line(
+    `tsc --noEmit: best ${sec(t.seconds)} of ${runs} (${walls(tscRuns)}; cpu of best ${sec(t.cpuSeconds)}); 0 errors`,
+  );
+  ctx.line(
+    `graph/tsc ratio: ${(g.seconds / t.seconds).toFixed(2)} (graph ${sec(g.seconds)}, tsc ${sec(t.seconds)}; target <= 0.5)`,
+  );
+  ctx.line(
+    `peak RSS: graph CLI ${mb(maxOf(graphRuns, 'maxRssKB'))}, tsc ${mb(maxOf(tscRuns, 'maxRssKB'))} (${graphRuns[0].rssVia})`,
+  );
+}
+
+/** Edits one feature router through ChainAnalyzer.update() and times the graph it gives. */
+async function incrementalUpdate(ctx) {
+  const edits = 10;
+  // Bundled like dist/extension.js, so the numbers are what the extension host sees.
+  const bundle = path.join(os.tmpdir(), `mwchain-update-bench-${process.pid}.cjs`);
+  await esbuild({
+    entryPoints: [path.join(ROOT, 'bench', 'update-bench.ts')],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+    plugins: [plainTypeScriptApi],
+  });
+  const r = spawnSync(process.execPath, [bundle, WORKSPACE_REL, String(edits)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  let result;
+  try {
+    result = JSON.parse(r.stdout.trim().split('\n').pop() ?? '');
+  } catch {
+    return ctx.fail(`update-bench exited ${r.status ?? r.signal} without a result:\n${tail(r.stderr)}`);
+  }
+  const totals = result.runs.map((x) => x.totalMs);
+  ctx.line(
+    `open: ${sec(result.openMs / 1000)} (discover + parse), first graph: ${sec(result.firstGraphMs / 1000)}`,
+  );
+  ctx.line(
+    `update + graph: median ${msText(median(totals))}, max ${msText(Math.max(...totals))} over ${totals.length} edits of ${result.file} (target <= 50 ms)`,
+  );
+  ctx.line(
+    `  update() alone: median ${msText(median(result.runs.map((x) => x.updateMs)))}; graph() alone: median ${msText(median(result.runs.map((x) => x.graphMs)))}`,
+  );
+  ctx.line(`  per edit (ms): ${result.runs.map((x) => Math.round(x.totalMs)).join(', ')}`);
+  ctx.line(
+    `edits reflected: ${result.failures.length ? 'NO' : 'yes'} (routes ${result.baselineRoutes} -> ${result.runs.map((x) => x.routes).join(', ')})`,
+  );
+  ctx.line(
+    `peak RSS: in-process analyzer ${mb(result.maxRssKB)} (process.resourceUsage, bundled like the extension), heap in use ${Math.round(result.heapUsedMB)} MB`,
+  );
+  for (const f of result.failures) ctx.fail(f);
+  if (r.status !== 0 && !result.failures.length)
+    ctx.fail(`update-bench exited ${r.status}:\n${tail(r.stderr)}`);
+}
+
+// ---- measuring -----------------------------------------------------------------------------
+
+let gnuTime;
+/** GNU time's `-f '%M %U %S' -o FILE` gives a child's max RSS and CPU time; without it, a preload reads resourceUsage. */
+function hasGnuTime() {
+  if (gnuTime === undefined) {
+    gnuTime =
+      existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-f', '%M', '-o', os.devNull, 'true']).status === 0;
+  }
+  return gnuTime;
+}
+
+/** Runs `node ARGS` with stdout to /dev/null (unless captured): wall seconds, exit status, max RSS, CPU seconds. */
+function timed(nodeArgs, { captureStdout = false } = {}) {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'mwchain-bench-'));
+  const rssFile = path.join(tmp, 'maxrss');
+  const viaTime = hasGnuTime();
+  const [cmd, args] = viaTime
+    ? [GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, process.execPath, ...nodeArgs]]
+    : [process.execPath, ['--require', path.join(ROOT, 'bench', 'maxrss.cjs'), ...nodeArgs]];
+  const devNull = captureStdout ? undefined : openSync(os.devNull, 'w');
+  try {
+    const started = performance.now();
+    const r = spawnSync(cmd, args, {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+      stdio: ['ignore', captureStdout ? 'pipe' : devNull, 'pipe'],
+      env: viaTime ? process.env : { ...process.env, MWCHAIN_BENCH_MAXRSS_FILE: rssFile },
+    });
+    const seconds = (performance.now() - started) / 1000;
+    let maxRssKB = NaN;
+    let cpuSeconds = NaN;
+    try {
+      // "maxRssKB userSeconds systemSeconds" on the last line (GNU time may print a note above).
+      const [rss, user, sys] = readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+      maxRssKB = rss;
+      cpuSeconds = user + sys;
+    } catch {
+      // the child died before writing it
+    }
+    return {
+      seconds,
+      status: r.status,
+      stdout: r.stdout ?? '',
+      stderr: r.stderr ?? '',
+      maxRssKB,
+      cpuSeconds,
+      rssVia: viaTime ? 'GNU time %M' : 'process.resourceUsage',
+    };
+  } finally {
+    if (devNull !== undefined) closeSync(devNull);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+// ---- formatting ----------------------------------------------------------------------------
+
+const sec = (s) => (Number.isFinite(s) ? `${s.toFixed(2)} s` : 'n/a');
+const msText = (ms) => `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+const mb = (kb) => (Number.isFinite(kb) ? `${Math.round(kb / 1024)} MB` : 'n/a');
+const maxOf = (rs, key) => Math.max(...rs.map((r) => r[key]));
+const tail = (s, n = 20) => (s ?? '').trimEnd().split('\n').slice(-n).join('\n');
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+// ---- main ----------------------------------------------------------------------------------
+
+function parseArgs(argv) {
+  const opts = { sections: [], regenerate: false, runs: 3 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--regenerate') opts.regenerate = true;
+    else if (a === '--runs') opts.runs = Number(argv[++i]);
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
+    else opts.sections.push(a);
+  }
+  if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new Error('--runs takes a positive integer');
+  const unknownSection = opts.sections.find((s) => !SECTIONS.some((x) => x.name === s));
+  if (unknownSection)
+    throw new Error(`unknown section ${unknownSection}; sections: ${SECTIONS.map((s) => s.name).join(', ')}`);
+  return opts;
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) {
+    console.error(`bench: build failed (exit ${build.status})`);
+    return 1;
+  }
+  if (opts.regenerate || !isCurrent(DEFAULT_OUT, DEFAULT_FEATURES)) {
+    const m = generateWorkspace({ out: DEFAULT_OUT, features: DEFAULT_FEATURES });
+    console.log(`bench: generated ${WORKSPACE_REL} (${m.sourceFiles} source files)`);
+  }
+  const manifest = readManifest(DEFAULT_OUT);
+  console.log(
+    `bench: ${WORKSPACE_REL}: ${manifest.sourceFiles} source files, ${manifest.features} feature routers, ${manifest.expectedRoutes} routes; node ${process.version}, ${os.cpus().length} cpus`,
+  );
+
+  const failures = [];
+  for (const section of SECTIONS) {
+    if (opts.sections.length && !opts.sections.includes(section.name)) continue;
+    console.log(`\n== ${section.title} ==`);
+    const ctx = {
+      manifest,
+      runs: opts.runs,
+      line: (s) => console.log(s),
+      fail: (msg) => {
+        failures.push(`${section.name}: ${msg}`);
+        console.log(`FAILED: ${msg}`);
+      },
+    };
+    try {
+      await section.run(ctx);
+    } catch (e) {
+      ctx.fail(`crashed: ${e.stack ?? e}`);
+    }
+  }
+  if (failures.length) {
+    console.error(`\nbench: ${failures.length} problem(s):\n${failures.map((f) => `  ${f}`).join('\n')}`);
+    return 1;
+  }
+  return 0;
+}
+
+process.exitCode = await main();
