@@ -9,7 +9,7 @@ import { ExpressFrontEnd } from './express/express-front-end';
 import { expressTree } from './express/express-tree';
 import type { FrontEnd } from './front-end';
 import { FrameworkVersions } from './framework-version';
-import { Interpreter, RUNTIME, short } from './interpreter';
+import { Interpreter, removeLayers, RUNTIME, short } from './interpreter';
 import type { AppGraph, GraphJson, Skipped } from './model';
 import { ModuleResolver } from './module-resolver';
 import { SourceIndex, type ParsedFile } from './source-index';
@@ -51,6 +51,7 @@ export class ChainAnalyzer {
   /** files came or went: module resolution may change anywhere, so everything runs again. */
   private structureChanged = true;
   private readonly importsOf = new Map<string, string[]>();
+  private graphCache: { order: ParsedFile[]; importers: Map<string, string[]> } | undefined;
 
   private constructor(
     readonly root: string,
@@ -86,7 +87,8 @@ export class ChainAnalyzer {
     const known = this.index.get(abs);
     if (!known && path.relative(this.root, abs).startsWith('..')) return;
     if (!known && !existsSync(abs) && text === undefined) return;
-    this.index.set({ abs, options: known?.options ?? this.defaultOptions }, text);
+    const parsed = this.index.set({ abs, options: known?.options ?? this.defaultOptions }, text);
+    if (!!parsed.skipped !== !!known?.skipped) this.graphCache = undefined;
     if (!known) {
       this.resolver.clearCache();
       this.structureChanged = true;
@@ -100,6 +102,7 @@ export class ChainAnalyzer {
     if (this.index.delete(abs)) {
       this.resolver.clearCache();
       this.importsOf.delete(abs);
+      this.graphCache = undefined;
       this.structureChanged = true;
       this.current = undefined;
     }
@@ -152,8 +155,15 @@ export class ChainAnalyzer {
   /** Runs the start-up code: all of it the first time, then only what changed and its importers. */
   private runInterpreter(): Interpreter {
     if (this.structureChanged) this.importsOf.clear();
-    for (const f of this.dirty) this.importsOf.delete(f);
-    const order = this.evaluationOrder();
+    for (const f of this.dirty) {
+      const before = this.importsOf.get(f)?.join('\0');
+      this.importsOf.delete(f);
+      const parsed = this.index.get(f);
+      // The module graph (and so the order and the importers) only changes with imports.
+      if (!parsed || before !== this.imports(parsed).join('\0')) this.graphCache = undefined;
+    }
+    if (this.structureChanged) this.graphCache = undefined;
+    const order = this.moduleGraph().order;
     let interp = this.interpreter;
     const incremental = interp && !this.structureChanged && interp.rerun(this.affectedBy(this.dirty), order);
     if (!incremental) {
@@ -179,27 +189,28 @@ export class ChainAnalyzer {
     return out;
   }
 
-  /** Node's order, as far as it can be known: files nothing imports first, tests left out. */
-  private evaluationOrder(): ParsedFile[] {
+  /** Node's order, as far as it can be known (files nothing imports first, tests left out), and who imports what. */
+  private moduleGraph(): { order: ParsedFile[]; importers: Map<string, string[]> } {
+    if (this.graphCache) return this.graphCache;
     const files = [...this.index.all()].filter((f) => !f.skipped && !f.isTest);
-    const imported = new Set<string>();
-    for (const f of this.index.all()) if (!f.skipped) for (const i of this.imports(f)) imported.add(i);
-    const byPath = (a: ParsedFile, b: ParsedFile) => a.rel.localeCompare(b.rel);
-    const roots = files.filter((f) => !imported.has(f.abs)).sort(byPath);
-    const rest = files.filter((f) => imported.has(f.abs)).sort(byPath);
-    return [...roots, ...rest];
-  }
-
-  /** The changed files and every file that imports one of them, directly or not. */
-  private affectedBy(changed: Set<string>): Set<string> {
     const importers = new Map<string, string[]>();
     for (const f of this.index.all()) {
+      if (f.skipped) continue;
       for (const i of this.imports(f)) {
         const list = importers.get(i);
         if (list) list.push(f.abs);
         else importers.set(i, [f.abs]);
       }
     }
+    const byPath = (a: ParsedFile, b: ParsedFile) => a.rel.localeCompare(b.rel);
+    const roots = files.filter((f) => !importers.has(f.abs)).sort(byPath);
+    const rest = files.filter((f) => importers.has(f.abs)).sort(byPath);
+    return (this.graphCache = { order: [...roots, ...rest], importers });
+  }
+
+  /** The changed files and every file that imports one of them, directly or not. */
+  private affectedBy(changed: Set<string>): Set<string> {
+    const { importers } = this.moduleGraph();
     const out = new Set<string>();
     const queue = [...changed];
     while (queue.length) {
@@ -217,7 +228,7 @@ export class ChainAnalyzer {
    * stay visible in the tree as unresolved items.
    */
   private markRuntimeRegistrations(interp: Interpreter): void {
-    for (const c of interp.containers) c.layers = c.layers.filter((l) => l.owner !== RUNTIME);
+    for (const c of interp.containers) removeLayers(c, (l) => l.owner === RUNTIME);
     const methods = new Set(this.frontEnds.flatMap((f) => [...f.registrationMethods]));
     for (const file of this.index.all()) {
       if (file.skipped) continue;
@@ -247,6 +258,7 @@ export class ChainAnalyzer {
             : caller
               ? `inside a callback passed to ${short(caller.expression.getText(file.sf), 50)}, which is not followed statically`
               : 'inside a function that is not called while the app starts';
+        receiver.c.version++;
         receiver.c.layers.push({
           owner: RUNTIME,
           type: 'unresolved',

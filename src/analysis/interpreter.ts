@@ -114,7 +114,7 @@ export class Interpreter {
     }
     for (const m of affected) this.modules.delete(m);
     this.containers = this.containers.filter((c) => !affected.has(c.owner));
-    for (const c of this.containers) c.layers = c.layers.filter((l) => !affected.has(l.owner ?? ''));
+    for (const c of this.containers) removeLayers(c, (l) => affected.has(l.owner ?? ''));
     for (const [n, o] of this.executedCalls) if (affected.has(o)) this.executedCalls.delete(n);
     for (const [n, c] of this.closures) if (affected.has(c.owner)) this.closures.delete(n);
     this.notes = [];
@@ -125,6 +125,7 @@ export class Interpreter {
 
   addLayer(c: Container, layer: Layer): void {
     c.layers.push({ ...layer, owner: this.owner });
+    c.version++;
   }
 
   private mutated(v: { owner?: string } | Env): void {
@@ -162,8 +163,8 @@ export class Interpreter {
     return locOf(file, n);
   }
 
-  newContainer(c: Omit<Container, 'layers' | 'mounted' | 'owner'>): Container {
-    const container: Container = { ...c, layers: [], mounted: false, owner: this.owner };
+  newContainer(c: Omit<Container, 'layers' | 'mounted' | 'owner' | 'version'>): Container {
+    const container: Container = { ...c, layers: [], mounted: false, owner: this.owner, version: 0 };
     this.containers.push(container);
     return container;
   }
@@ -1177,6 +1178,15 @@ export class Interpreter {
     g.declare('__dirname', unknown('__dirname'));
     g.declare('__filename', unknown('__filename'));
     return g;
+  }
+}
+
+/** Drops the layers `drop` selects, bumping the container's version when any go. */
+export function removeLayers(c: Container, drop: (l: Layer) => boolean): void {
+  const kept = c.layers.filter((l) => !drop(l));
+  if (kept.length !== c.layers.length) {
+    c.layers = kept;
+    c.version++;
   }
 }
 

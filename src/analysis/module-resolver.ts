@@ -17,7 +17,7 @@ export class ModuleResolver {
   }
 
   resolve(specifier: string, fromFile: string, options: ts.CompilerOptions): Resolution {
-    const key = `${path.dirname(fromFile)}\0${specifier}`;
+    const key = `${fromFile}\0${specifier}`;
     let r = this.cache.get(key);
     if (!r) {
       r = this.compute(specifier, fromFile, options);

@@ -17,7 +17,15 @@ export function joinPath(prefix: FullPath, p: PathSpec): FullPath {
   return [...prefix, p];
 }
 
+const texts = new WeakMap<FullPath, string>();
+
 export function pathText(p: FullPath): string {
+  let t = texts.get(p);
+  if (t === undefined) texts.set(p, (t = pathTextUncached(p)));
+  return t;
+}
+
+function pathTextUncached(p: FullPath): string {
   if (p.length === 0) return '/';
   return p
     .map((s) => s.text)

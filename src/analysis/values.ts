@@ -185,6 +185,8 @@ export interface Container {
   frontEnd: FrontEnd;
   /** the module whose start-up run created it. */
   owner: string;
+  /** bumped whenever `layers` changes, so views of it can be reused until then. */
+  version: number;
 }
 
 export const unknown = (reason: string): Value => ({ k: 'unknown', reason });

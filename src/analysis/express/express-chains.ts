@@ -136,21 +136,32 @@ export function isCatchAll(e: Entry): boolean {
   );
 }
 
+const itemCache = new WeakMap<Entry, Item[]>();
+
 export function expressRoutes(app: Container, wrapsLoc: (e: Entry) => Item['wraps']): RouteModel[] {
   const routes: RouteModel[] = [];
   const steps = new Steps();
   const item = (e: Entry, kind: ItemKind, mount: FullPath, conditional: boolean): Item => {
-    const it: Item = {
-      name: e.name,
-      kind,
-      registeredAt: e.registeredAt,
-      definedAt: e.definedAt,
-      mount: pathText(mount),
-      conditional: conditional || e.conditional,
-    };
-    const wraps = wrapsLoc(e);
-    if (wraps) it.wraps = wraps;
-    if (e.unresolved) it.unresolved = e.unresolved;
+    const mountText = pathText(mount);
+    const cond = conditional || e.conditional;
+    // Entries of unchanged modules survive a re-analysis: so can their items.
+    let forEntry = itemCache.get(e);
+    if (!forEntry) itemCache.set(e, (forEntry = []));
+    let it = forEntry.find((x) => x.kind === kind && x.mount === mountText && x.conditional === cond);
+    if (!it) {
+      it = {
+        name: e.name,
+        kind,
+        registeredAt: e.registeredAt,
+        definedAt: e.definedAt,
+        mount: mountText,
+        conditional: cond,
+      };
+      const wraps = wrapsLoc(e);
+      if (wraps) it.wraps = wraps;
+      if (e.unresolved) it.unresolved = e.unresolved;
+      forEntry.push(it);
+    }
     return it;
   };
   const errorItems = (reached: Reached[]) =>

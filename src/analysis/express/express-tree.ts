@@ -4,11 +4,52 @@ import { pathText } from '../paths';
 import type { Container, Entry, Layer } from '../values';
 import { isCatchAll, isErrorHandler } from './express-chains';
 
+interface Built {
+  version: number;
+  /** the mounted containers' trees it embeds: it is stale once any of them is rebuilt. */
+  deps: [Container, TreeNode[]][];
+  nodes: TreeNode[];
+}
+
+const built = new WeakMap<Container, Built>();
+let building: { deps: [Container, TreeNode[]][]; cyclic: boolean } | undefined;
+
+/** The tree of a container, rebuilt only when it or a container mounted in it changed. */
 export function expressTree(c: Container, seen = new Set<Container>()): TreeNode[] {
   seen.add(c);
-  const nodes: TreeNode[] = [];
-  for (const layer of c.layers) nodes.push(...layerNodes(layer, seen));
-  seen.delete(c);
+  try {
+    const b = built.get(c);
+    if (
+      b &&
+      b.version === c.version &&
+      b.deps.every(([d, nodes]) => !seen.has(d) && expressTree(d, seen) === nodes)
+    ) {
+      return b.nodes;
+    }
+    const outer = building;
+    building = { deps: [], cyclic: false };
+    try {
+      const nodes: TreeNode[] = [];
+      for (const layer of c.layers) nodes.push(...layerNodes(layer, seen));
+      if (!building.cyclic) built.set(c, { version: c.version, deps: building.deps, nodes });
+      return nodes;
+    } finally {
+      if (outer && building.cyclic) outer.cyclic = true;
+      building = outer;
+    }
+  } finally {
+    seen.delete(c);
+  }
+}
+
+function mountedTree(child: Container, seen: Set<Container>): TreeNode[] {
+  if (seen.has(child)) {
+    if (building) building.cyclic = true;
+    return [];
+  }
+  const deps = building?.deps;
+  const nodes = expressTree(child, seen);
+  deps?.push([child, nodes]);
   return nodes;
 }
 
@@ -80,7 +121,7 @@ function entryNode(
       location: e.registeredAt,
       definedAt: e.container.createdAt,
       conditional,
-      children: seen.has(e.container) ? [] : expressTree(e.container, seen),
+      children: mountedTree(e.container, seen),
     };
     if (mount) node.mount = mount;
     return node;
