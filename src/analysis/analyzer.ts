@@ -51,7 +51,7 @@ export class ChainAnalyzer {
   /** files came or went: module resolution may change anywhere, so everything runs again. */
   private structureChanged = true;
   private readonly importsOf = new Map<string, string[]>();
-  private graphCache: { order: ParsedFile[]; importers: Map<string, string[]> } | undefined;
+  private graphCache: { order: string[] } | undefined;
 
   private constructor(
     readonly root: string,
@@ -163,9 +163,11 @@ export class ChainAnalyzer {
       if (!parsed || before !== this.imports(parsed).join('\0')) this.graphCache = undefined;
     }
     if (this.structureChanged) this.graphCache = undefined;
-    const order = this.moduleGraph().order;
+    // the graph keeps paths: what runs is always the current parse of each file
+    const order = this.moduleGraph().order.map((abs) => this.index.get(abs)!);
     let interp = this.interpreter;
-    const incremental = interp && !this.structureChanged && interp.rerun(this.affectedBy(this.dirty), order);
+    const incremental =
+      interp && !this.structureChanged && interp.rerun(interp.affectedBy(this.dirty), order);
     if (!incremental) {
       interp = new Interpreter(this.index, this.resolver, this.frontEnds);
       interp.run(order);
@@ -189,37 +191,16 @@ export class ChainAnalyzer {
     return out;
   }
 
-  /** Node's order, as far as it can be known (files nothing imports first, tests left out), and who imports what. */
-  private moduleGraph(): { order: ParsedFile[]; importers: Map<string, string[]> } {
+  /** Node's order, as far as it can be known: files nothing imports first, tests left out. */
+  private moduleGraph(): { order: string[] } {
     if (this.graphCache) return this.graphCache;
     const files = [...this.index.all()].filter((f) => !f.skipped && !f.isTest);
-    const importers = new Map<string, string[]>();
-    for (const f of this.index.all()) {
-      if (f.skipped) continue;
-      for (const i of this.imports(f)) {
-        const list = importers.get(i);
-        if (list) list.push(f.abs);
-        else importers.set(i, [f.abs]);
-      }
-    }
+    const imported = new Set<string>();
+    for (const f of this.index.all()) if (!f.skipped) for (const i of this.imports(f)) imported.add(i);
     const byPath = (a: ParsedFile, b: ParsedFile) => a.rel.localeCompare(b.rel);
-    const roots = files.filter((f) => !importers.has(f.abs)).sort(byPath);
-    const rest = files.filter((f) => importers.has(f.abs)).sort(byPath);
-    return (this.graphCache = { order: [...roots, ...rest], importers });
-  }
-
-  /** The changed files and every file that imports one of them, directly or not. */
-  private affectedBy(changed: Set<string>): Set<string> {
-    const { importers } = this.moduleGraph();
-    const out = new Set<string>();
-    const queue = [...changed];
-    while (queue.length) {
-      const f = queue.pop()!;
-      if (out.has(f)) continue;
-      out.add(f);
-      queue.push(...(importers.get(f) ?? []));
-    }
-    return out;
+    const roots = files.filter((f) => !imported.has(f.abs)).sort(byPath);
+    const rest = files.filter((f) => imported.has(f.abs)).sort(byPath);
+    return (this.graphCache = { order: [...roots, ...rest].map((f) => f.abs) });
   }
 
   /**

@@ -63,6 +63,13 @@ export class Interpreter {
   private owner = '';
   /** modules whose start-up run changed an object, array or scope of another module. */
   private readonly crossMutators = new Set<string>();
+  /** target module -> reader module -> what it read: containers only, or code too. */
+  private readonly reads = new Map<
+    string,
+    Map<string, { code: boolean; containers: { reread: () => Value; c: Container }[] }>
+  >();
+  /** during a re-run: containers of the re-run modules, by creation site, to be made again as themselves. */
+  private reusable = new Map<string, Container[]>();
   containers: Container[] = [];
   /** registration calls that ran, to tell them from those left for run time. */
   readonly executedCalls = new Map<ts.Node, string>();
@@ -113,13 +120,37 @@ export class Interpreter {
       }
     }
     for (const m of affected) this.modules.delete(m);
-    this.containers = this.containers.filter((c) => !affected.has(c.owner));
+    for (const byReader of this.reads.values()) for (const m of affected) byReader.delete(m);
+    // A re-run module's apps and routers are made again as the same objects, so modules that
+    // only hold them (mounted them, exported them on) need not run again.
+    this.reusable = new Map();
+    const kept: Container[] = [];
+    for (const c of this.containers) {
+      if (!affected.has(c.owner)) kept.push(c);
+      else if (c.layers.every((l) => affected.has(l.owner ?? '') || l.owner === RUNTIME)) {
+        const list = this.reusable.get(reuseKey(c));
+        if (list) list.push(c);
+        else this.reusable.set(reuseKey(c), [c]);
+      }
+    }
+    this.containers = kept;
     for (const c of this.containers) removeLayers(c, (l) => affected.has(l.owner ?? ''));
     for (const [n, o] of this.executedCalls) if (affected.has(o)) this.executedCalls.delete(n);
     for (const [n, c] of this.closures) if (affected.has(c.owner)) this.closures.delete(n);
     this.notes = [];
     this.steps = 0;
     this.run(order.filter((f) => affected.has(f.abs)));
+    this.reusable = new Map();
+    // Whoever did not run again must find the very containers it read.
+    for (const target of affected) {
+      for (const [reader, rec] of this.reads.get(target) ?? []) {
+        if (affected.has(reader)) continue;
+        for (const { reread, c } of rec.containers) {
+          const now = reread();
+          if (now.k !== 'container' || now.c !== c) return false;
+        }
+      }
+    }
     return true;
   }
 
@@ -164,6 +195,14 @@ export class Interpreter {
   }
 
   newContainer(c: Omit<Container, 'layers' | 'mounted' | 'owner' | 'version'>): Container {
+    const again = this.reusable
+      .get(`${this.owner}\0${c.kind}\0${c.createdAt.file}:${c.createdAt.line}:${c.createdAt.column}`)
+      ?.shift();
+    if (again) {
+      Object.assign(again, c, { layers: [], mounted: false, version: again.version + 1 });
+      this.containers.push(again);
+      return again;
+    }
     const container: Container = { ...c, layers: [], mounted: false, owner: this.owner, version: 0 };
     this.containers.push(container);
     return container;
@@ -222,7 +261,11 @@ export class Interpreter {
     if (r.kind === 'file') {
       const target = this.index.get(r.abs);
       if (!target) return { value: unknown(`'${specifier}' is outside the analysed files`) };
-      if (target.skipped) return { value: unknown(`'${specifier}' was skipped: it ${target.skipped}`) };
+      if (target.skipped) {
+        // once it parses again, whoever read it must run again
+        this.readRecord(target.abs, ctx.file.abs).code = true;
+        return { value: unknown(`'${specifier}' was skipped: it ${target.skipped}`) };
+      }
       return { record: this.loadModule(target) };
     }
     if (r.kind === 'missing') {
@@ -250,7 +293,45 @@ export class Interpreter {
 
   private requireModule(specifier: string, ctx: Ctx): Value {
     const { record, value } = this.resolveModule(specifier, ctx);
-    return record ? this.requireValue(record) : value!;
+    return record ? this.readModule(record.file.abs, ctx.file.abs, (r) => this.requireValue(r)) : value!;
+  }
+
+  /**
+   * Reads from another module (an import binding, a require), remembering who read what: a
+   * reader that took only apps and routers need not run again when that module changes, as long
+   * as the same containers come back; one that took anything else must.
+   */
+  private readModule(target: string, reader: string, read: (r: ModuleRecord) => Value): Value {
+    const current = () => this.modules.get(target) ?? this.loadModule(this.index.get(target)!);
+    const v = read(current());
+    for (const who of reader === this.owner || !this.owner ? [reader] : [reader, this.owner]) {
+      if (who === target) continue;
+      const rec = this.readRecord(target, who);
+      if (v.k === 'container') rec.containers.push({ reread: () => read(current()), c: v.c });
+      else rec.code = true;
+    }
+    return v;
+  }
+
+  private readRecord(target: string, reader: string) {
+    let byReader = this.reads.get(target);
+    if (!byReader) this.reads.set(target, (byReader = new Map()));
+    let rec = byReader.get(reader);
+    if (!rec) byReader.set(reader, (rec = { code: false, containers: [] }));
+    return rec;
+  }
+
+  /** The changed modules and, transitively, every module that read more than containers from one. */
+  affectedBy(changed: Iterable<string>): Set<string> {
+    const out = new Set<string>();
+    const queue = [...changed];
+    while (queue.length) {
+      const m = queue.pop()!;
+      if (out.has(m)) continue;
+      out.add(m);
+      for (const [reader, rec] of this.reads.get(m) ?? []) if (rec.code) queue.push(reader);
+    }
+    return out;
   }
 
   private hoistModule(record: ModuleRecord, ctx: Ctx): void {
@@ -262,17 +343,26 @@ export class Interpreter {
         const { record: target, value } = this.resolveModule(s.moduleSpecifier.text, ctx);
         const clause = s.importClause;
         if (!clause) continue;
+        const reader = record.file.abs;
+        const from = (read: (r: ModuleRecord) => Value, fallback: () => Value) =>
+          lazy(() => (target ? this.readModule(target.file.abs, reader, read) : fallback()));
         if (clause.name) {
-          const get = target
-            ? () => this.defaultImport(target)
-            : () => this.readProp(value!, 'default', value);
-          env.declare(clause.name.text, lazy(get));
+          env.declare(
+            clause.name.text,
+            from(
+              (r) => this.defaultImport(r),
+              () => this.readProp(value!, 'default'),
+            ),
+          );
         }
         const nb = clause.namedBindings;
         if (nb && ts.isNamespaceImport(nb)) {
           env.declare(
             nb.name.text,
-            lazy(() => (target ? this.namespaceOf(target) : value!)),
+            from(
+              (r) => this.namespaceOf(r),
+              () => value!,
+            ),
           );
         } else if (nb) {
           for (const el of nb.elements) {
@@ -280,12 +370,12 @@ export class Interpreter {
             const imported = (el.propertyName ?? el.name).text;
             env.declare(
               el.name.text,
-              lazy(() =>
-                target
-                  ? imported === 'default'
-                    ? this.defaultImport(target)
-                    : this.readProp(this.namespaceOf(target), imported)
-                  : this.readProp(value!, imported),
+              from(
+                (r) =>
+                  imported === 'default'
+                    ? this.defaultImport(r)
+                    : this.readProp(this.namespaceOf(r), imported),
+                () => this.readProp(value!, imported),
               ),
             );
           }
@@ -330,9 +420,12 @@ export class Interpreter {
     const spec =
       s.moduleSpecifier && ts.isStringLiteral(s.moduleSpecifier) ? s.moduleSpecifier.text : undefined;
     let source: (() => Value) | undefined;
+    let sourceAbs: string | undefined;
     if (spec) {
       const { record, value } = this.resolveModule(spec, ctx);
-      source = () => (record ? this.namespaceOf(record) : value!);
+      sourceAbs = record?.file.abs;
+      source = () =>
+        sourceAbs ? this.readModule(sourceAbs, ctx.file.abs, (r) => this.namespaceOf(r)) : value!;
     }
     if (!s.exportClause) {
       if (source) (esm.stars ??= []).push(source);
@@ -347,7 +440,13 @@ export class Interpreter {
       const exported = el.name.text;
       esm.props.set(
         exported,
-        lazy(() => (source ? this.readProp(source(), local) : (ctx.env.lookup(local) ?? UNDEFINED))),
+        lazy(() =>
+          sourceAbs
+            ? this.readModule(sourceAbs, ctx.file.abs, (r) => this.readProp(this.namespaceOf(r), local))
+            : source
+              ? this.readProp(source(), local)
+              : (ctx.env.lookup(local) ?? UNDEFINED),
+        ),
       );
     }
   }
@@ -824,7 +923,7 @@ export class Interpreter {
       const a = c.arguments[0];
       if (a && ts.isStringLiteralLike(a)) {
         const { record, value } = this.resolveModule(a.text, ctx);
-        return record ? this.namespaceOf(record) : value!;
+        return record ? this.readModule(record.file.abs, ctx.file.abs, (r) => this.namespaceOf(r)) : value!;
       }
       return unknown(`the dynamic import(${short(a ? a.getText(ctx.file.sf) : '')})`);
     }
@@ -1179,6 +1278,10 @@ export class Interpreter {
     g.declare('__filename', unknown('__filename'));
     return g;
   }
+}
+
+function reuseKey(c: Container): string {
+  return `${c.owner}\0${c.kind}\0${c.createdAt.file}:${c.createdAt.line}:${c.createdAt.column}`;
 }
 
 /** Drops the layers `drop` selects, bumping the container's version when any go. */

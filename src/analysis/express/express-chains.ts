@@ -274,23 +274,21 @@ function paramEntries(c: Container, local: PathSpec): { entry: Entry; cond: bool
   return out;
 }
 
-/** Per container, its `use` layers that hold error handlers, with their index. */
-const errorLayers = new WeakMap<
-  Container,
-  { index: number; layer: Extract<Layer, { type: 'use' }>; handlers: Entry[] }[]
->();
+type ErrorLayer = { index: number; layer: Extract<Layer, { type: 'use' }>; handlers: Entry[] };
 
-function errorLayersOf(c: Container) {
-  let list = errorLayers.get(c);
-  if (!list) {
-    list = [];
-    c.layers.forEach((layer, index) => {
-      if (layer.type !== 'use') return;
-      const handlers = layer.entries.filter(isErrorHandler);
-      if (handlers.length) list!.push({ index, layer, handlers });
-    });
-    errorLayers.set(c, list);
-  }
+/** Per container (and version of its layers), its `use` layers that hold error handlers. */
+const errorLayers = new WeakMap<Container, { version: number; list: ErrorLayer[] }>();
+
+function errorLayersOf(c: Container): ErrorLayer[] {
+  const cached = errorLayers.get(c);
+  if (cached && cached.version === c.version) return cached.list;
+  const list: ErrorLayer[] = [];
+  c.layers.forEach((layer, index) => {
+    if (layer.type !== 'use') return;
+    const handlers = layer.entries.filter(isErrorHandler);
+    if (handlers.length) list.push({ index, layer, handlers });
+  });
+  errorLayers.set(c, { version: c.version, list });
   return list;
 }
 
