@@ -10,6 +10,7 @@ import { expressTree } from './express/express-tree';
 import type { FrontEnd } from './front-end';
 import { FrameworkVersions } from './framework-version';
 import { Interpreter, removeLayers, RUNTIME, short } from './interpreter';
+import type { Registration } from './lint-model';
 import type { AppGraph, GraphJson, Skipped } from './model';
 import { ModuleResolver } from './module-resolver';
 import { SourceIndex, type ParsedFile } from './source-index';
@@ -20,6 +21,13 @@ export interface AppModel {
   json: AppGraph;
   container: Container;
   routes: RouteModel[];
+  /** every registration in dispatch order, for rules about order and roles. */
+  order: Registration[];
+  /**
+   * Whether the framework hands a rejected promise from a handler to error handling (Express 5,
+   * or Express 4 patched by express-async-errors); null when the version is unknown.
+   */
+  forwardsRejections: boolean | null;
 }
 
 export interface AnalysisModel {
@@ -130,19 +138,23 @@ export class ChainAnalyzer {
     const skipped: Skipped[] = [];
     for (const f of this.index.all()) if (f.skipped) skipped.push({ file: f.rel, reason: f.skipped });
     skipped.sort((a, b) => a.file.localeCompare(b.file));
+    const patched = [...this.index.all()].some((f) => f.specifiers.includes('express-async-errors')) || null;
     const wrapsLoc = (e: Entry) => (e.wraps ? interpreter.funcLoc(e.wraps) : undefined);
     const apps: AppModel[] = interpreter.containers
       .filter((c) => c.kind === 'app' && !c.mounted)
       .sort((a, b) => a.createdAt.file.localeCompare(b.createdAt.file) || a.createdAt.line - b.createdAt.line)
       .map((c) => {
-        const routes = expressRoutes(c, wrapsLoc);
+        const { routes, order } = expressRoutes(c, wrapsLoc);
+        const version = this.versions.versionFor(c.framework, c.absFile);
         return {
           container: c,
           routes,
+          order,
+          forwardsRejections: patched || expressForwardsRejections(version),
           json: {
             id: c.id,
             framework: c.framework,
-            frameworkVersion: this.versions.versionFor(c.framework, c.absFile),
+            frameworkVersion: version,
             location: c.createdAt,
             routes: routes.map((r) => r.json),
             tree: expressTree(c),
@@ -250,6 +262,12 @@ export class ChainAnalyzer {
       }
     }
   }
+}
+
+/** Express 5 passes a rejected promise from a handler to next(err); Express 4 does not. */
+function expressForwardsRejections(version: string | null): boolean | null {
+  const major = version ? /\d+/.exec(version) : null;
+  return major ? Number(major[0]) >= 5 : null;
 }
 
 /** A container is an app of its own only when nothing mounts it. */

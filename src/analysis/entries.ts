@@ -43,6 +43,7 @@ function flatten(
   const entry: Entry = {
     name: nameOf(node, value, anchor),
     registeredAt,
+    node: anchor,
     definedAt: null,
     conditional,
     arity: undefined,
@@ -57,6 +58,7 @@ function flatten(
       break;
     }
     case 'external':
+      entry.module = value.module;
       if (value.wraps) {
         entry.wraps = value.wraps;
         entry.definedAt = interp.funcLoc(value.wraps);

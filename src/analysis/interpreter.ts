@@ -19,6 +19,7 @@ import {
   type CallSite,
   type ClassValue,
   type Container,
+  type ExternalValue,
   type FuncValue,
   type Layer,
   type LazyRef,
@@ -276,7 +277,7 @@ export class Interpreter {
       const v = fe.packageValue(r.name, specifier, this);
       if (v) return { value: v };
     }
-    return { value: { k: 'external', name: specifier } };
+    return { value: { k: 'external', name: specifier, module: r.name } };
   }
 
   /** `require('./config.json')`: configuration often holds paths and prefixes. */
@@ -972,7 +973,7 @@ export class Interpreter {
       case 'union':
         return union(receiver.options.map((o) => this.callMethod(o, method, site, cond(ctx), nameHint)));
       case 'external':
-        return this.externalCall(site, ctx);
+        return this.externalCall(site, ctx, receiver);
       default: {
         const fn = this.readProp(receiver, method);
         return this.callValue(fn, site, ctx, receiver, nameHint);
@@ -995,7 +996,7 @@ export class Interpreter {
       case 'class':
         return this.construct(fn, site, ctx);
       case 'external':
-        return this.externalCall(site, ctx);
+        return this.externalCall(site, ctx, fn);
       case 'union':
         return union(fn.options.map((o) => this.callValue(o, site, cond(ctx), thisValue, nameHint)));
       case 'unknown':
@@ -1006,9 +1007,9 @@ export class Interpreter {
   }
 
   /** A call into a package: its result is external too, remembering a wrapped workspace function. */
-  private externalCall(site: CallSite, ctx: Ctx): Value {
+  private externalCall(site: CallSite, ctx: Ctx, callee: ExternalValue): Value {
     const wraps = site.args.find((a) => a.value.k === 'func')?.value as FuncValue | undefined;
-    return { k: 'external', name: short(site.node.getText(ctx.file.sf)), wraps };
+    return { k: 'external', name: short(site.node.getText(ctx.file.sf)), wraps, module: callee.module };
   }
 
   callFunction(fn: FuncValue, site: CallSite, ctx: Ctx, thisValue?: Value): Value {
@@ -1191,7 +1192,7 @@ export class Interpreter {
       case 'builtin':
         return v.props?.[key] ?? (key === 'default' ? v : unknown(`${v.name}.${key}`));
       case 'external':
-        return { k: 'external', name: `${v.name}.${key}` };
+        return { k: 'external', name: `${v.name}.${key}`, module: v.module };
       case 'union':
         return union(v.options.map((o) => this.readProp(o, key)));
       case 'unknown':

@@ -62,6 +62,8 @@ export interface ArrValue {
 export interface ExternalValue {
   k: 'external';
   name: string;
+  /** the package it comes from (`express-async-handler`), when known. */
+  module?: string;
   /** function arguments it was called with (`asyncHandler(fn)`): the wrapped function. */
   wraps?: FuncValue;
 }
@@ -150,6 +152,8 @@ export interface PathSpec {
 export interface Entry {
   name: string;
   registeredAt: Loc;
+  /** the expression `registeredAt` points at. */
+  node: ts.Node;
   definedAt: Loc | null;
   conditional: boolean;
   /** `fn.length` as the framework will see it; undefined for functions outside the workspace. */
@@ -159,6 +163,8 @@ export interface Entry {
   wraps?: FuncValue;
   /** a mounted router or sub-app. */
   container?: Container;
+  /** for a function from a package: the package (`cors`, `express-async-handler`). */
+  module?: string;
   unresolved?: string;
 }
 
@@ -177,6 +183,8 @@ export interface Container {
   /** display name: the variable it was assigned to, or the creating expression. */
   name: string;
   createdAt: Loc;
+  /** the call that created it. */
+  node: ts.Node;
   /** absolute path of the file that created it (framework version lookup). */
   absFile: string;
   layers: Layer[];

@@ -3,14 +3,17 @@
 import { version } from '../../package.json';
 import { parseArgs, UsageError } from './args';
 import { graphCommand } from './graph-command';
+import { lintCommand } from './lint-command';
 
 const HELP = `mwchain ${version}: see and check the middleware chains of Node.js web apps
 
 usage:
   mwchain graph [DIR] [--format json|mermaid|text] [--route "GET /path"] [--app ID]
+  mwchain lint  [DIR] [--format text|json|sarif] [--fail-on error|warning|info|never]
   mwchain --help | --version
 
-DIR defaults to the current directory.`;
+DIR defaults to the current directory. lint exits 1 when a finding is at or above
+--fail-on (default error), 2 on a usage error. Rules: docs/rules/<rule>.md.`;
 
 function main(argv: string[]): number {
   const io = {
@@ -30,6 +33,8 @@ function main(argv: string[]): number {
     switch (args.command) {
       case 'graph':
         return graphCommand(args, io);
+      case 'lint':
+        return lintCommand(args, io, version);
       default:
         throw new UsageError(`unknown command '${args.command}' (try mwchain --help)`);
     }

@@ -2,6 +2,8 @@
 // layers and gives every route the chain a matching request runs and the error handlers its
 // errors reach. Express skips 4-argument functions for normal requests and everything else for
 // errors; a mounted router or sub-app passes errors on to its parent, never to a sibling.
+import { EXPRESS_ERROR_HANDLER, EXPRESS_MIDDLEWARE, EXPRESS_PARAM } from '../flow/convention';
+import type { Registration } from '../lint-model';
 import type { Item, ItemKind, Route } from '../model';
 import { hasRestParam } from '../entries';
 import {
@@ -138,8 +140,12 @@ export function isCatchAll(e: Entry): boolean {
 
 const itemCache = new WeakMap<Entry, Item[]>();
 
-export function expressRoutes(app: Container, wrapsLoc: (e: Entry) => Item['wraps']): RouteModel[] {
+export function expressRoutes(
+  app: Container,
+  wrapsLoc: (e: Entry) => Item['wraps'],
+): { routes: RouteModel[]; order: Registration[] } {
   const routes: RouteModel[] = [];
+  const order: Registration[] = [];
   const steps = new Steps();
   const item = (e: Entry, kind: ItemKind, mount: FullPath, conditional: boolean): Item => {
     const mountText = pathText(mount);
@@ -175,7 +181,21 @@ export function expressRoutes(app: Container, wrapsLoc: (e: Entry) => Item['wrap
     visiting: Set<Container>,
   ): void => {
     c.layers.forEach((layer, layerIndex) => {
-      if (layer.type === 'unresolved' || layer.type === 'param') return;
+      if (layer.type === 'unresolved') return;
+      if (layer.type === 'param') {
+        for (const entry of layer.entries) {
+          order.push({
+            entry,
+            role: 'param',
+            convention: EXPRESS_PARAM,
+            path: prefix,
+            exact: false,
+            method: 'ALL',
+            container: c,
+          });
+        }
+        return;
+      }
       const frames = ancestry.concat({ container: c, layerIndex, prefix });
       for (const local of layer.paths ?? [ROOT]) {
         const full = joinPath(prefix, local);
@@ -193,8 +213,26 @@ export function expressRoutes(app: Container, wrapsLoc: (e: Entry) => Item['wrap
               walk(e.container, full, frames, cond || e.conditional, visiting);
               visiting.delete(e.container);
             } else if (isErrorHandler(e)) {
-              continue; // reached through errorHandlersAfter
+              // reached through errorHandlersAfter
+              order.push({
+                entry: e,
+                role: 'errorHandler',
+                convention: EXPRESS_ERROR_HANDLER,
+                path: full,
+                exact: false,
+                method: 'ALL',
+                container: c,
+              });
             } else if (isCatchAll(e)) {
+              order.push({
+                entry: e,
+                role: 'catchAll',
+                convention: EXPRESS_MIDDLEWARE,
+                path: full,
+                exact: false,
+                method: 'ALL',
+                container: c,
+              });
               const before = steps.before('ALL', full, layer);
               const errs = errorHandlersAfter(frames, full);
               routes.push({
@@ -211,6 +249,15 @@ export function expressRoutes(app: Container, wrapsLoc: (e: Entry) => Item['wrap
                 layer,
               });
             } else {
+              order.push({
+                entry: e,
+                role: 'middleware',
+                convention: EXPRESS_MIDDLEWARE,
+                path: full,
+                exact: false,
+                method: 'ALL',
+                container: c,
+              });
               steps.add(e, layer, 'ALL', 'middleware', full, cond, full, false);
             }
           }
@@ -241,6 +288,23 @@ export function expressRoutes(app: Container, wrapsLoc: (e: Entry) => Item['wrap
           container: c,
           layer,
         });
+        for (const e of layer.entries) {
+          const role = isErrorHandler(e)
+            ? 'errorHandler'
+            : e === own[own.length - 1]
+              ? 'handler'
+              : 'middleware';
+          const convention = role === 'errorHandler' ? EXPRESS_ERROR_HANDLER : EXPRESS_MIDDLEWARE;
+          order.push({
+            entry: e,
+            role,
+            convention,
+            path: full,
+            exact: true,
+            method: layer.method,
+            container: c,
+          });
+        }
         // In a later route's chain these run as pass-through middleware (they called next).
         for (const e of own) {
           steps.add(e, layer, layer.method, 'middleware', prefix, cond, full, true);
@@ -250,7 +314,7 @@ export function expressRoutes(app: Container, wrapsLoc: (e: Entry) => Item['wrap
   };
 
   walk(app, [], [], false, new Set([app]));
-  return routes;
+  return { routes, order };
 }
 
 function hasSeveralPaths(layer: Layer): boolean {

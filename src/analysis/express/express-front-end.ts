@@ -53,6 +53,7 @@ export class ExpressFrontEnd implements FrontEnd {
       framework: 'express',
       name: site.nameHint ?? fallback,
       createdAt,
+      node: site.node,
       absFile: site.file,
       frontEnd: this,
     });

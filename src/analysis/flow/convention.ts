@@ -1,0 +1,39 @@
+// How a framework calls a function it was given: which parameter is the request, the response,
+// `next`, the error. Front ends supply it; the flow analysis is the same for every framework.
+
+export interface Convention {
+  req?: number;
+  res?: number;
+  next?: number;
+  err?: number;
+  /** Koa and Hono: the context, whose `body` assignment responds and whose `throw` throws. */
+  ctx?: number;
+  /** Koa and Hono: `next()` returns a promise that must be awaited or returned. */
+  nextReturnsPromise: boolean;
+}
+
+export const EXPRESS_MIDDLEWARE: Convention = { req: 0, res: 1, next: 2, nextReturnsPromise: false };
+export const EXPRESS_ERROR_HANDLER: Convention = {
+  err: 0,
+  req: 1,
+  res: 2,
+  next: 3,
+  nextReturnsPromise: false,
+};
+/** `router.param(name, (req, res, next, value) => ...)` */
+export const EXPRESS_PARAM: Convention = { req: 0, res: 1, next: 2, nextReturnsPromise: false };
+export const KOA_MIDDLEWARE: Convention = { ctx: 0, next: 1, nextReturnsPromise: true };
+
+/** Response methods that end an Express (and Connect) response. */
+export const RESPOND_METHODS = new Set([
+  'send',
+  'json',
+  'jsonp',
+  'end',
+  'sendStatus',
+  'sendFile',
+  'render',
+  'redirect',
+  'download',
+  'format',
+]);

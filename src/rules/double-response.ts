@@ -1,0 +1,29 @@
+import { describe, type Rule } from './rule';
+import { lineOf } from './wording';
+
+export const doubleResponse: Rule = {
+  meta: {
+    id: 'double-response',
+    severity: 'error',
+    summary: 'A path that responds and then calls next, or responds twice.',
+  },
+  check(ctx) {
+    for (const f of ctx.functions) {
+      for (const d of ctx.facts(f).paths.doubles) {
+        const line = lineOf(d.first);
+        const message =
+          d.kind === 'respond-respond'
+            ? `${describe(f)} already responded at line ${line} and responds again here on the same path: Express throws ERR_HTTP_HEADERS_SENT.`
+            : d.kind === 'respond-next'
+              ? `${describe(f)} already responded at line ${line} and then calls next() here, so whatever runs next responds a second time (ERR_HTTP_HEADERS_SENT).`
+              : `${describe(f)} called next() at line ${line} and then responds here, while the rest of the chain may already have responded.`;
+        ctx.report({
+          node: d.second,
+          message,
+          related: [{ message: 'the first one', node: d.first }],
+          routes: f.routes,
+        });
+      }
+    }
+  },
+};
