@@ -4,9 +4,9 @@
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
-import { expressRoutes, type RouteModel } from './express/express-chains';
+import type { RouteModel } from './express/express-chains';
 import { ExpressFrontEnd } from './express/express-front-end';
-import { expressTree } from './express/express-tree';
+import { KoaFrontEnd } from './koa/koa-front-end';
 import type { FrontEnd } from './front-end';
 import { FrameworkVersions } from './framework-version';
 import { Interpreter, removeLayers, RUNTIME, short } from './interpreter';
@@ -28,6 +28,8 @@ export interface AppModel {
    * or Express 4 patched by express-async-errors); null when the version is unknown.
    */
   forwardsRejections: boolean | null;
+  /** `forward`: errors go to error handlers registered later; `unwind`: back to boundaries registered earlier. */
+  errorFlow: 'forward' | 'unwind';
 }
 
 export interface AnalysisModel {
@@ -49,7 +51,7 @@ export class ChainAnalyzer {
   private readonly index: SourceIndex;
   private readonly resolver: ModuleResolver;
   private readonly versions: FrameworkVersions;
-  private readonly frontEnds: FrontEnd[] = [new ExpressFrontEnd()];
+  private readonly frontEnds: FrontEnd[] = [new ExpressFrontEnd(), new KoaFrontEnd()];
   private readonly defaultOptions: ts.CompilerOptions;
   private readonly notes: string[];
   private current: AnalysisModel | undefined;
@@ -144,20 +146,22 @@ export class ChainAnalyzer {
       .filter((c) => c.kind === 'app' && !c.mounted)
       .sort((a, b) => a.createdAt.file.localeCompare(b.createdAt.file) || a.createdAt.line - b.createdAt.line)
       .map((c) => {
-        const { routes, order } = expressRoutes(c, wrapsLoc);
+        const { routes, order } = c.frontEnd.routes(c, wrapsLoc);
         const version = this.versions.versionFor(c.framework, c.absFile);
         return {
           container: c,
           routes,
           order,
-          forwardsRejections: patched || expressForwardsRejections(version),
+          errorFlow: c.frontEnd.errorFlow,
+          forwardsRejections:
+            (c.framework === 'express' && patched) || c.frontEnd.forwardsRejections(version),
           json: {
             id: c.id,
             framework: c.framework,
             frameworkVersion: version,
             location: c.createdAt,
             routes: routes.map((r) => r.json),
-            tree: expressTree(c),
+            tree: c.frontEnd.tree(c),
           },
         };
       });
@@ -262,12 +266,6 @@ export class ChainAnalyzer {
       }
     }
   }
-}
-
-/** Express 5 passes a rejected promise from a handler to next(err); Express 4 does not. */
-function expressForwardsRejections(version: string | null): boolean | null {
-  const major = version ? /\d+/.exec(version) : null;
-  return major ? Number(major[0]) >= 5 : null;
 }
 
 /** A container is an app of its own only when nothing mounts it. */

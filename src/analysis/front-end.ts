@@ -1,7 +1,10 @@
 // What a framework front end plugs into the interpreter: the packages it models and the
 // semantics of calls on its apps and routers. Everything it registers lands in `Container.layers`.
+import type { RouteModel } from './express/express-chains';
 import type { Interpreter } from './interpreter';
-import type { CallSite, Container, Value } from './values';
+import type { Registration } from './lint-model';
+import type { Item, TreeNode } from './model';
+import type { CallSite, Container, Entry, Value } from './values';
 
 export interface FrontEnd {
   /** The value of `require(name)` / `import ... from name` for packages this front end models. */
@@ -17,4 +20,18 @@ export interface FrontEnd {
   ): Value;
   /** Names of methods that register something, for finding registrations made at runtime. */
   readonly registrationMethods: ReadonlySet<string>;
+  /**
+   * Where an error goes: `forward` to error handlers registered later (Express), or `unwind`
+   * back through the middleware that awaited next() (Koa's try/await next() boundaries).
+   */
+  readonly errorFlow: 'forward' | 'unwind';
+  /** Every route of an app with its chains, and every registration in dispatch order. */
+  routes(
+    app: Container,
+    wrapsLoc: (e: Entry) => Item['wraps'],
+  ): { routes: RouteModel[]; order: Registration[] };
+  /** The registrations as written. */
+  tree(app: Container): TreeNode[];
+  /** Whether a rejected promise from a handler reaches error handling, given the installed version. */
+  forwardsRejections(version: string | null): boolean | null;
 }

@@ -13,6 +13,20 @@ export const errorHandlerOrder: Rule = {
   check(ctx) {
     for (const app of ctx.apps) {
       const order = app.order;
+      if (app.errorFlow === 'unwind') {
+        // A boundary only catches what runs after it (downstream of its await next()).
+        order.forEach((r, i) => {
+          if (r.role !== 'errorHandler' || i === 0) return;
+          const before = order.slice(0, i).filter((x) => x.role !== 'errorHandler');
+          if (before.length === 0) return;
+          ctx.report({
+            node: r.entry.node,
+            message: `\`${r.entry.name}\` catches errors only from what runs after it, but ${before.map((x) => `\`${x.entry.name}\``).join(', ')} ${before.length === 1 ? 'is' : 'are'} registered before it, so their errors escape it; register it first.`,
+            related: [{ message: 'registered before the error boundary', node: before[0]!.entry.node }],
+          });
+        });
+        continue;
+      }
       order.forEach((handler, i) => {
         if (handler.role !== 'errorHandler' || handler.exact) return;
         const scope = subtreeOf(handler.container);

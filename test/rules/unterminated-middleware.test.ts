@@ -2,36 +2,114 @@ import { APP, ruleTests } from '../support/rule-tester';
 
 ruleTests('unterminated-middleware', {
   valid: [
-    { name: 'early return with a response, else next', code: APP(`app.use(function auth(req, res, next) {\n  if (!req.get('x')) return res.sendStatus(401);\n  next();\n});\napp.get('/', (req, res) => res.send('ok'));`) },
-    { name: 'if/else both ends', code: APP(`app.use((req, res, next) => {\n  if (req.query.a) { res.json({}); } else { next(); }\n});\napp.get('/', (req, res) => res.end());`) },
-    { name: 'switch with default', code: APP(`app.get('/', (req, res) => {\n  switch (req.query.t) {\n    case 'a': res.send('a'); break;\n    default: res.send('b');\n  }\n});`) },
-    { name: 'next passed to a library', code: APP(`const auth = require('passport').authenticate('jwt');\napp.use((req, res, next) => { auth(req, res, next); });\napp.get('/', (req, res) => res.end());`) },
-    { name: 'err-first callback that answers both ways', code: APP(`const db = require('./db');\napp.get('/:id', (req, res, next) => {\n  db.get(req.params.id, (err, row) => {\n    if (err) return next(err);\n    res.json(row);\n  });\n});`) },
-    { name: 'promise chain with catch(next)', code: APP(`const db = require('./db');\napp.get('/', (req, res, next) => {\n  db.all().then((rows) => res.json(rows)).catch(next);\n});`) },
-    { name: 'throw is handled by Express', code: APP(`app.get('/', (req, res) => {\n  if (!req.query.q) throw new Error('q is required');\n  res.send(req.query.q);\n});`) },
-    { name: 'streaming into the response', code: APP(`const fs = require('fs');\napp.get('/file', (req, res) => { fs.createReadStream('x').pipe(res); });`) },
-    { name: 'next on a timer', code: APP(`app.use((req, res, next) => { setTimeout(next, 5); });\napp.get('/', (req, res) => res.end());`) },
-    { name: 'a loop that answers from inside, then a fallback', code: APP(`app.get('/', (req, res) => {\n  for (const x of [1, 2]) { if (x === Number(req.query.n)) return res.json(x); }\n  res.sendStatus(404);\n});`) },
+    {
+      name: 'early return with a response, else next',
+      code: APP(
+        `app.use(function auth(req, res, next) {\n  if (!req.get('x')) return res.sendStatus(401);\n  next();\n});\napp.get('/', (req, res) => res.send('ok'));`,
+      ),
+    },
+    {
+      name: 'if/else both ends',
+      code: APP(
+        `app.use((req, res, next) => {\n  if (req.query.a) { res.json({}); } else { next(); }\n});\napp.get('/', (req, res) => res.end());`,
+      ),
+    },
+    {
+      name: 'switch with default',
+      code: APP(
+        `app.get('/', (req, res) => {\n  switch (req.query.t) {\n    case 'a': res.send('a'); break;\n    default: res.send('b');\n  }\n});`,
+      ),
+    },
+    {
+      name: 'next passed to a library',
+      code: APP(
+        `const auth = require('passport').authenticate('jwt');\napp.use((req, res, next) => { auth(req, res, next); });\napp.get('/', (req, res) => res.end());`,
+      ),
+    },
+    {
+      name: 'err-first callback that answers both ways',
+      code: APP(
+        `const db = require('./db');\napp.get('/:id', (req, res, next) => {\n  db.get(req.params.id, (err, row) => {\n    if (err) return next(err);\n    res.json(row);\n  });\n});`,
+      ),
+    },
+    {
+      name: 'promise chain with catch(next)',
+      code: APP(
+        `const db = require('./db');\napp.get('/', (req, res, next) => {\n  db.all().then((rows) => res.json(rows)).catch(next);\n});`,
+      ),
+    },
+    {
+      name: 'throw is handled by Express',
+      code: APP(
+        `app.get('/', (req, res) => {\n  if (!req.query.q) throw new Error('q is required');\n  res.send(req.query.q);\n});`,
+      ),
+    },
+    {
+      name: 'streaming into the response',
+      code: APP(
+        `const fs = require('fs');\napp.get('/file', (req, res) => { fs.createReadStream('x').pipe(res); });`,
+      ),
+    },
+    {
+      name: 'next on a timer',
+      code: APP(
+        `app.use((req, res, next) => { setTimeout(next, 5); });\napp.get('/', (req, res) => res.end());`,
+      ),
+    },
+    {
+      name: 'a loop that answers from inside, then a fallback',
+      code: APP(
+        `app.get('/', (req, res) => {\n  for (const x of [1, 2]) { if (x === Number(req.query.n)) return res.json(x); }\n  res.sendStatus(404);\n});`,
+      ),
+    },
   ],
   invalid: [
     {
       name: 'a branch that returns without anything',
-      code: APP(`app.use(function auth(req, res, next) {\n  if (!req.get('authorization')) {\n    console.log('no token');\n    return;\n  }\n  next();\n});\napp.get('/', (req, res) => res.end());`),
-      errors: [{ line: 6, column: 5, message: '`auth` returns at line 6 without calling next(), responding or throwing, so GET / hangs.' }],
+      code: APP(
+        `app.use(function auth(req, res, next) {\n  if (!req.get('authorization')) {\n    console.log('no token');\n    return;\n  }\n  next();\n});\napp.get('/', (req, res) => res.end());`,
+      ),
+      errors: [
+        {
+          line: 6,
+          column: 5,
+          message: '`auth` returns at line 6 without calling next(), responding or throwing, so GET / hangs.',
+        },
+      ],
     },
     {
       name: 'falling off the end on one branch',
-      code: APP(`function check(req, res, next) {\n  if (req.query.ok) next();\n}\napp.get('/x', check, (req, res) => res.end());`),
-      errors: [{ line: 3, column: 10, message: '`check` can reach the end of its body without calling next(), responding or throwing, so GET /x hangs.' }],
+      code: APP(
+        `function check(req, res, next) {\n  if (req.query.ok) next();\n}\napp.get('/x', check, (req, res) => res.end());`,
+      ),
+      errors: [
+        {
+          line: 3,
+          column: 10,
+          message:
+            '`check` can reach the end of its body without calling next(), responding or throwing, so GET /x hangs.',
+        },
+      ],
     },
     {
       name: 'a handler that forgets to answer when nothing is found',
-      code: APP(`app.get('/users/:id', function show(req, res) {\n  const u = null;\n  if (u) res.json(u);\n});`),
-      errors: [{ line: 3, column: 32, message: /`show` can reach the end of its body without calling next\(\), responding or throwing, so GET \/users\/:id hangs/ }],
+      code: APP(
+        `app.get('/users/:id', function show(req, res) {\n  const u = null;\n  if (u) res.json(u);\n});`,
+      ),
+      errors: [
+        {
+          line: 3,
+          column: 32,
+          message:
+            /`show` can reach the end of its body without calling next\(\), responding or throwing, so GET \/users\/:id hangs/,
+        },
+      ],
     },
     {
       name: 'next recognised by position, not by name',
-      code: APP(`app.use(function gate(request, response, proceed) {\n  if (request.query.open) proceed();\n});\napp.get('/', (req, res) => res.end());`),
+      code: APP(
+        `app.use(function gate(request, response, proceed) {\n  if (request.query.open) proceed();\n});\napp.get('/', (req, res) => res.end());`,
+      ),
       errors: [{ line: 3, column: 18, message: /`gate` can reach the end/ }],
     },
   ],

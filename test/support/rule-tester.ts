@@ -23,7 +23,11 @@ export interface InvalidCase extends Case {
 export function lintCase(c: Case): Finding[] {
   const files = c.files ?? { 'app.js': c.code ?? '' };
   const dir = tempWorkspace({
-    'package.json': JSON.stringify({ name: 'case', private: true, dependencies: { express: c.express ?? '^4.21.2' } }),
+    'package.json': JSON.stringify({
+      name: 'case',
+      private: true,
+      dependencies: { express: c.express ?? '^4.21.2' },
+    }),
     ...files,
   });
   return lint(ChainAnalyzer.open(dir).model()).findings;
@@ -39,7 +43,11 @@ export function ruleTests(rule: string, cases: { valid: Case[]; invalid: Invalid
   for (const c of cases.invalid) {
     test(`${rule} invalid: ${c.name}`, () => {
       const found = lintCase(c).filter((f) => f.rule === rule);
-      assert.equal(found.length, c.errors.length, `expected ${c.errors.length} finding(s), got:\n${found.map(show).join('\n')}`);
+      assert.equal(
+        found.length,
+        c.errors.length,
+        `expected ${c.errors.length} finding(s), got:\n${found.map(show).join('\n')}`,
+      );
       c.errors.forEach((e, i) => {
         const f = found[i]!;
         assert.equal(`${f.location.line}:${f.location.column}`, `${e.line}:${e.column}`, show(f));

@@ -4,6 +4,8 @@ import { METHODS } from 'node:http';
 import type { FrontEnd } from '../front-end';
 import { short, type Interpreter } from '../interpreter';
 import { entriesFrom, looksLikePath, pathSpecOf } from '../entries';
+import { expressRoutes } from './express-chains';
+import { expressTree } from './express-tree';
 import { ts } from 'ts-morph';
 import {
   unknown,
@@ -21,6 +23,15 @@ const BODY_PARSERS = ['json', 'urlencoded', 'static', 'raw', 'text'];
 
 export class ExpressFrontEnd implements FrontEnd {
   readonly registrationMethods: ReadonlySet<string> = new Set([...ROUTE_METHODS, 'use', 'route', 'param']);
+  readonly errorFlow = 'forward';
+  readonly routes = expressRoutes;
+  readonly tree = (app: Container) => expressTree(app);
+
+  /** Express 5 passes a rejected promise from a handler to next(err); Express 4 does not. */
+  forwardsRejections(version: string | null): boolean | null {
+    const major = version ? /\d+/.exec(version) : null;
+    return major ? Number(major[0]) >= 5 : null;
+  }
 
   packageValue(name: string, _specifier: string, interp: Interpreter): Value | undefined {
     if (name === 'express') return this.expressModule(interp);

@@ -1,0 +1,66 @@
+import { APP, ruleTests } from '../support/rule-tester';
+
+ruleTests('double-response', {
+  valid: [
+    {
+      name: 'return before next',
+      code: APP(
+        `app.use((req, res, next) => {\n  if (!req.query.a) return res.sendStatus(400);\n  next();\n});\napp.get('/', (req, res) => res.end());`,
+      ),
+    },
+    {
+      name: 'sendFile with an error callback',
+      code: APP(
+        `app.get('/f', (req, res, next) => {\n  res.sendFile('/tmp/x', (err) => { if (err) next(err); });\n});`,
+      ),
+    },
+    {
+      name: 'render with a callback answers in the callback',
+      code: APP(
+        `app.get('/', (req, res, next) => {\n  res.render('home', (err, html) => { if (err) return next(err); res.send(html); });\n});`,
+      ),
+    },
+    {
+      name: 'the same condition tested twice',
+      code: APP(
+        `app.get('/', (req, res, next) => {\n  if (req.query.a) res.send('a');\n  if (!req.query.a) next();\n});`,
+      ),
+    },
+    {
+      name: 'then and catch are alternatives',
+      code: APP(
+        `app.get('/', (req, res, next) => {\n  Promise.resolve(1).then((x) => res.json(x)).catch(next);\n});`,
+      ),
+    },
+  ],
+  invalid: [
+    {
+      name: 'respond then next (forgotten return)',
+      code: APP(
+        `app.use(function auth(req, res, next) {\n  if (!req.get('authorization')) {\n    res.status(401).send('no');\n  }\n  next();\n});\napp.get('/', (req, res) => res.end());`,
+      ),
+      errors: [
+        {
+          line: 7,
+          column: 3,
+          message:
+            '`auth` already responded at line 5 and then calls next() here, so whatever runs next responds a second time (ERR_HTTP_HEADERS_SENT).',
+        },
+      ],
+    },
+    {
+      name: 'two responses on one path',
+      code: APP(`app.get('/', function twice(req, res) {\n  res.json({ a: 1 });\n  res.end();\n});`),
+      errors: [
+        { line: 5, column: 3, message: /`twice` already responded at line 4 and responds again here/ },
+      ],
+    },
+    {
+      name: 'next then respond',
+      code: APP(
+        `app.use(function late(req, res, next) {\n  next();\n  res.set('x', '1').send('late');\n});\napp.get('/', (req, res) => res.end());`,
+      ),
+      errors: [{ line: 5, column: 3, message: /`late` called next\(\) at line 4 and then responds here/ }],
+    },
+  ],
+});

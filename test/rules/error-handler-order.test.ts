@@ -1,0 +1,65 @@
+import { ruleTests } from '../support/rule-tester';
+
+ruleTests('error-handler-order', {
+  valid: [
+    {
+      name: 'after the routes',
+      code: `const app = require('express')();\napp.get('/', (req, res) => res.end());\napp.use((err, req, res, next) => res.sendStatus(500));`,
+    },
+    {
+      name: 'after middleware that can fail, before later routes',
+      code: `const app = require('express')();\napp.use((req, res, next) => next());\napp.use((err, req, res, next) => res.sendStatus(500));\napp.get('/', (req, res) => res.end());`,
+    },
+    {
+      name: 'inside a router, after its routes',
+      code: `const express = require('express');\nconst app = express();\nconst r = express.Router();\nr.get('/x', (req, res) => res.end());\nr.use((err, req, res, next) => res.sendStatus(500));\napp.use('/r', r);`,
+    },
+    {
+      name: 'Koa: the boundary first',
+      files: {
+        'package.json': JSON.stringify({ name: 'k', private: true, dependencies: { koa: '^2.15.0' } }),
+        'app.js': `const Koa = require('koa');\nconst app = new Koa();\napp.use(async (ctx, next) => {\n  try { await next(); } catch (e) { ctx.status = 500; }\n});\napp.use((ctx) => { ctx.body = 'ok'; });`,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'Koa: a boundary after other middleware',
+      files: {
+        'package.json': JSON.stringify({ name: 'k', private: true, dependencies: { koa: '^2.15.0' } }),
+        'app.js': `const Koa = require('koa');\nconst app = new Koa();\nasync function session(ctx, next) { await next(); }\napp.use(session);\napp.use(async function errors(ctx, next) {\n  try { await next(); } catch (e) { ctx.status = 500; }\n});\napp.use((ctx) => { ctx.body = 'ok'; });`,
+      },
+      errors: [
+        {
+          line: 5,
+          column: 9,
+          message:
+            '`errors` catches errors only from what runs after it, but `session` is registered before it, so their errors escape it; register it first.',
+        },
+      ],
+    },
+    {
+      name: 'before every route',
+      code: `const app = require('express')();\napp.use(function onError(err, req, res, next) {\n  res.sendStatus(500);\n});\napp.get('/a', (req, res) => res.end());\napp.get('/b', (req, res) => res.end());`,
+      errors: [
+        {
+          line: 2,
+          column: 9,
+          message:
+            '`onError` is registered before every route and middleware it could catch errors from, so errors from GET /a and GET /b never reach it; register it after them.',
+        },
+      ],
+    },
+    {
+      name: 'in a router before its routes',
+      code: `const express = require('express');\nconst app = express();\nconst r = express.Router();\nr.use((err, req, res, next) => res.sendStatus(500));\nr.get('/x', (req, res) => res.end());\napp.use('/r', r);\napp.use((err, req, res, next) => res.sendStatus(500));`,
+      errors: [
+        {
+          line: 4,
+          column: 7,
+          message: /`anonymous` is registered before every route .* errors from GET \/r\/x never reach it/,
+        },
+      ],
+    },
+  ],
+});
