@@ -32,6 +32,7 @@ const GNU_TIME = '/usr/bin/time';
 const SECTIONS = [
   { name: 'cold', title: 'cold graph vs tsc', run: coldGraphVsTsc },
   { name: 'update', title: 'incremental update (in-process API)', run: incrementalUpdate },
+  { name: 'lint', title: 'lint vs graph', run: lintVsGraph },
 ];
 
 // ---- sections ------------------------------------------------------------------------------
@@ -95,6 +96,28 @@ async function coldGraphVsTsc(ctx) {
   ctx.line(
     `peak RSS: graph CLI ${mb(maxOf(graphRuns, 'maxRssKB'))}, tsc ${mb(maxOf(tscRuns, 'maxRssKB'))} (${graphRuns[0].rssVia})`,
   );
+}
+
+/** Cold `mwchain lint` against cold `mwchain graph` on the same workspace, alternating, best of N each. */
+async function lintVsGraph(ctx) {
+  const check = spawnSync(process.execPath, [CLI, 'lint', WORKSPACE_REL, '--format', 'json', '--fail-on', 'never'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  if (check.status !== 0) return ctx.fail(`mwchain lint exited ${check.status ?? check.signal}:\n${tail(check.stderr)}`);
+  if (/a rule failed/.test(check.stderr)) return ctx.fail(`a rule failed:\n${tail(check.stderr)}`);
+  const findings = JSON.parse(check.stdout).findings;
+  const lintRuns = [];
+  const graphRuns = [];
+  for (let i = 0; i < ctx.runs; i++) {
+    graphRuns.push(timed([CLI, 'graph', WORKSPACE_REL, '--format', 'json']));
+    lintRuns.push(timed([CLI, 'lint', WORKSPACE_REL, '--format', 'json', '--fail-on', 'never']));
+  }
+  const best = (rs) => Math.min(...rs.map((r) => r.seconds));
+  const [l, g] = [best(lintRuns), best(graphRuns)];
+  ctx.line(`cold lint: best ${sec(l)} of ${ctx.runs}; ${findings.length} findings on the generated workspace`);
+  ctx.line(`lint/graph ratio: ${(l / g).toFixed(2)} (lint ${sec(l)}, graph ${sec(g)}; target <= 1.3)`);
 }
 
 /** Edits one feature router through ChainAnalyzer.update() and times the graph it gives. */
