@@ -100,12 +100,17 @@ async function coldGraphVsTsc(ctx) {
 
 /** Cold `mwchain lint` against cold `mwchain graph` on the same workspace, alternating, best of N each. */
 async function lintVsGraph(ctx) {
-  const check = spawnSync(process.execPath, [CLI, 'lint', WORKSPACE_REL, '--format', 'json', '--fail-on', 'never'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-  });
-  if (check.status !== 0) return ctx.fail(`mwchain lint exited ${check.status ?? check.signal}:\n${tail(check.stderr)}`);
+  const check = spawnSync(
+    process.execPath,
+    [CLI, 'lint', WORKSPACE_REL, '--format', 'json', '--fail-on', 'never'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+    },
+  );
+  if (check.status !== 0)
+    return ctx.fail(`mwchain lint exited ${check.status ?? check.signal}:\n${tail(check.stderr)}`);
   if (/a rule failed/.test(check.stderr)) return ctx.fail(`a rule failed:\n${tail(check.stderr)}`);
   const findings = JSON.parse(check.stdout).findings;
   const lintRuns = [];
@@ -116,7 +121,9 @@ async function lintVsGraph(ctx) {
   }
   const best = (rs) => Math.min(...rs.map((r) => r.seconds));
   const [l, g] = [best(lintRuns), best(graphRuns)];
-  ctx.line(`cold lint: best ${sec(l)} of ${ctx.runs}; ${findings.length} findings on the generated workspace`);
+  ctx.line(
+    `cold lint: best ${sec(l)} of ${ctx.runs}; ${findings.length} findings on the generated workspace`,
+  );
   ctx.line(`lint/graph ratio: ${(l / g).toFixed(2)} (lint ${sec(l)}, graph ${sec(g)}; target <= 1.3)`);
 }
 

@@ -29,7 +29,7 @@ export function lintCommand(
   for (const failure of result.failures) io.err(`mwchain: a rule failed and was skipped: ${failure}`);
   for (const s of result.skipped) io.err(`mwchain: skipped ${s.file}: ${s.reason}`);
   if (model.apps.length === 0) io.err(`mwchain: no app found in ${dir} (supported: Express 4 and 5)`);
-  const { failures: _failures, ...json } = result;
+  const json = { schemaVersion: result.schemaVersion, findings: result.findings, skipped: result.skipped };
   if (format === 'json') io.out(JSON.stringify(json, null, 2) + '\n');
   else if (format === 'sarif') io.out(JSON.stringify(lintSarif(json, version), null, 2) + '\n');
   else io.out(lintText(json));

@@ -1,4 +1,4 @@
-import { describe, type Rule } from './rule';
+import { describe, fitsConvention, type Rule } from './rule';
 import { lineOf } from './wording';
 
 export const doubleResponse: Rule = {
@@ -9,6 +9,7 @@ export const doubleResponse: Rule = {
   },
   check(ctx) {
     for (const f of ctx.functions) {
+      if (!fitsConvention(f)) continue;
       for (const d of ctx.facts(f).paths.doubles) {
         const line = lineOf(d.first);
         const message =

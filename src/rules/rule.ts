@@ -1,7 +1,8 @@
 // What a rule is and what it may ask. Rules see framework-neutral facts only: the functions an
 // app registers (with the role and calling convention its front end gave them), route chains,
 // registrations in dispatch order, and per-function control-flow facts.
-import type { ts } from 'ts-morph';
+import { ts } from 'ts-morph';
+import { ERROR_PARAM } from '../analysis/flow/flow-walker';
 import type { AppModel } from '../analysis/analyzer';
 import type { FunctionFacts } from '../analysis/flow/facts';
 import type { Convention } from '../analysis/flow/convention';
@@ -81,4 +82,19 @@ export const routeLabel = (method: string, path: string): string => `${method} $
 /** `name` (file:line) for messages. */
 export function describe(f: LintFunction): string {
   return `\`${f.name}\``;
+}
+
+/**
+ * A function written for another calling convention (an `(err, req, res)` handler registered as
+ * middleware) is error-handler-arity's finding; rules that follow its parameters skip it.
+ */
+export function fitsConvention(f: LintFunction): boolean {
+  if (f.role === 'errorHandler') return true;
+  const first = f.fn.node.parameters[0];
+  return !(
+    first &&
+    ts.isIdentifier(first.name) &&
+    ERROR_PARAM.test(first.name.text) &&
+    f.fn.node.parameters.length >= 2
+  );
 }

@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { describe, type Rule } from './rule';
+import { describe, fitsConvention, type Rule } from './rule';
 import { routesText } from './wording';
 
 export const swallowedError: Rule = {
@@ -10,6 +10,7 @@ export const swallowedError: Rule = {
   },
   check(ctx) {
     for (const f of ctx.functions) {
+      if (!fitsConvention(f)) continue;
       for (const node of ctx.facts(f).paths.swallows) {
         const what = ts.isCatchClause(node)
           ? 'The error caught here'

@@ -1,5 +1,5 @@
 import { effects, terminated } from '../analysis/flow/path-state';
-import { describe, type Rule } from './rule';
+import { describe, fitsConvention, type Rule } from './rule';
 import { lineOf, nameNode, routesText } from './wording';
 
 export const unterminatedMiddleware: Rule = {
@@ -10,6 +10,7 @@ export const unterminatedMiddleware: Rule = {
   },
   check(ctx) {
     for (const f of ctx.functions) {
+      if (!fitsConvention(f)) continue;
       const reported = new Set<unknown>();
       for (const end of ctx.facts(f).paths.ends) {
         if (terminated(end) || reported.has(end.at)) continue;

@@ -31,8 +31,11 @@ test('text output looks like a compiler, with a summary; errors exit 1', () => {
   const r = mwchain('lint', dir);
   assert.equal(r.code, 1, r.stderr);
   const lines = r.stdout.trim().split('\n');
-  assert.match(lines[0]!, /^app\.js:2:13  warning  missing-error-handler  This app has no error handler/);
-  assert.match(lines[1]!, /^app\.js:7:3  error    double-response  `auth` already responded at line 5/);
+  assert.match(
+    lines[0]!,
+    /^app\.js:2:13 {2}warning {2}missing-error-handler {2}This app has no error handler/,
+  );
+  assert.match(lines[1]!, /^app\.js:7:3 {2}error {4}double-response {2}`auth` already responded at line 5/);
   assert.equal(lines.at(-1), '2 problems (1 error, 1 warning, 0 info)');
 });
 

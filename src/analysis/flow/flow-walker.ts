@@ -366,7 +366,7 @@ class FlowWalker {
     return this.args(c.arguments, states);
   }
 
-  /** `res.send(...)`; with a callback (`sendFile(p, err => ...)`, `render(v, (err, html) => ...)`) the callback takes over. */
+  /** `res.send(...)`, and the callback forms `sendFile(p, err => ...)` and `render(v, (err, html) => ...)`. */
   private respondCall(c: ts.CallExpression, method: string, states: PathState[]): PathState[] {
     const callback = c.arguments.find(
       (a) => isFunction(a) || (ts.isIdentifier(a) && this.localFns.has(a.text)),
@@ -374,9 +374,11 @@ class FlowWalker {
     const plain = c.arguments.filter((a) => a !== callback);
     states = this.args(plain, states);
     if (!callback) return this.respond(states, c);
+    // render(view, cb) sends nothing itself: the callback answers. sendFile/download send the
+    // file themselves; their callback only hears how it went.
+    if (method !== 'render') return this.respond(states, c);
     const cb = isFunction(callback) ? callback : this.localFns.get((callback as ts.Identifier).text)!;
-    if (method === 'render') return this.inline(cb, states);
-    return dedupe([...this.respond(states, c), ...this.inline(cb, states)]);
+    return this.inline(cb, states);
   }
 
   private iteration(c: ts.CallExpression, states: PathState[]): PathState[] {
