@@ -39,7 +39,7 @@ export const unhandledAsyncError: Rule = {
       for (const node of facts.floating) {
         ctx.report({
           node,
-          message: `This promise chain in ${describe(f)} has no rejection handler and is neither awaited nor returned: if it rejects, no middleware or error handler sees it.`,
+          message: `This promise in ${describe(f)} is neither awaited, returned nor given a rejection handler: if it rejects, no middleware or error handler sees it.`,
           routes: f.routes,
         });
       }

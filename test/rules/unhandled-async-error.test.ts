@@ -73,7 +73,27 @@ ruleTests('unhandled-async-error', {
       code: APP(
         `app.post('/audit', (req, res) => {\n  load().then(() => console.log('saved'));\n  res.sendStatus(202);\n});${load}`,
       ),
-      errors: [{ line: 4, column: 3, message: /This promise chain in `anonymous` has no rejection handler/ }],
+      errors: [
+        {
+          line: 4,
+          column: 3,
+          message: /This promise in `anonymous` is neither awaited, returned nor given a rejection handler/,
+        },
+      ],
+    },
+    {
+      name: 'an async function called and dropped',
+      express: '^5.1.0',
+      code: APP(
+        `async function audit(req) { return req.path; }\napp.get('/', (req, res) => {\n  audit(req);\n  res.end();\n});`,
+      ),
+      errors: [
+        {
+          line: 5,
+          column: 3,
+          message: /This promise in `anonymous` is neither awaited, returned nor given a rejection handler/,
+        },
+      ],
     },
   ],
 });

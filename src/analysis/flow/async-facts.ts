@@ -43,7 +43,9 @@ export function asyncFacts(fn: ts.FunctionLikeDeclaration, conv: Convention): As
       return;
     }
     if (isAsync && !covered && (ts.isAwaitExpression(n) || ts.isThrowStatement(n))) facts.uncovered.push(n);
-    if (ts.isExpressionStatement(n) && isFloatingChain(n.expression)) facts.floating.push(n.expression);
+    if (ts.isExpressionStatement(n) && (isFloatingChain(n.expression) || callsAsyncInScope(n.expression))) {
+      facts.floating.push(n.expression);
+    }
     ts.forEachChild(n, (c) => own(c, covered));
   };
   if (fn.body) own(fn.body, false);
@@ -140,4 +142,32 @@ function callsWithArgument(body: ts.Node, next: string): boolean {
   };
   visit(body);
   return found;
+}
+
+/** `audit(req);` where `audit` is an async function declared in an enclosing scope: its promise is dropped. */
+function callsAsyncInScope(e: ts.Expression): boolean {
+  if (!ts.isCallExpression(e) || !ts.isIdentifier(e.expression)) return false;
+  const name = e.expression.text;
+  for (let scope: ts.Node | undefined = e.parent; scope; scope = scope.parent) {
+    const statements = ts.isBlock(scope) || ts.isSourceFile(scope) ? scope.statements : undefined;
+    for (const st of statements ?? []) {
+      if (ts.isFunctionDeclaration(st) && st.name?.text === name) return isAsyncFn(st);
+      if (ts.isVariableStatement(st)) {
+        for (const d of st.declarationList.declarations) {
+          if (ts.isIdentifier(d.name) && d.name.text === name) {
+            return (
+              !!d.initializer &&
+              (ts.isArrowFunction(d.initializer) || ts.isFunctionExpression(d.initializer)) &&
+              isAsyncFn(d.initializer)
+            );
+          }
+        }
+      }
+    }
+  }
+  return false;
+}
+
+function isAsyncFn(fn: ts.FunctionLikeDeclaration): boolean {
+  return !!ts.getModifiers(fn)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
 }
