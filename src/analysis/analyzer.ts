@@ -118,6 +118,17 @@ export class ChainAnalyzer {
     }
   }
 
+  /** The analysed files (absolute paths). */
+  files(): string[] {
+    return [...this.index.all()].map((f) => f.abs);
+  }
+
+  fileCount(): number {
+    let n = 0;
+    for (const _ of this.index.all()) n++;
+    return n;
+  }
+
   /** Also call after a package.json or node_modules change. */
   invalidateVersions(): void {
     this.versions.clear();

@@ -37,6 +37,8 @@ export interface Item {
 export interface Route {
   method: string;
   path: string;
+  /** Added field: where the route is registered (the method name of `app.get(...)`; for a catch-all, its argument). */
+  location?: Loc;
   chain: Item[];
   errorChain: Item[];
   /** Added field: a `use`-level handler that ends every request it matches (a 404 page, say). */

@@ -55,7 +55,7 @@ export function graphCommand(
   else if (route) io.out(graph.apps.flatMap((a) => a.routes.map(routeFlowchart)).join('\n'));
   else io.out(graph.apps.map(appFlowchart).join('\n'));
 
-  const files = [...(analyzer as unknown as { index: { all(): Iterable<unknown> } }).index.all()].length;
+  const files = analyzer.fileCount();
   if (files > 250 || args.flags.has('performance')) {
     io.err(`mwchain: analysed ${files} files in ${((performance.now() - started) / 1000).toFixed(2)} s`);
   }

@@ -239,6 +239,7 @@ export function expressRoutes(
                 json: {
                   method: 'ALL',
                   path: pathText(full),
+                  location: e.registeredAt,
                   chain: [...before.map((s) => s.item(item)), item(e, 'handler', full, cond)],
                   errorChain: errorItems(errs),
                   catchAll: true,
@@ -273,6 +274,7 @@ export function expressRoutes(
         const json: Route = {
           method: layer.method,
           path: pathText(full),
+          location: layer.at,
           chain: [
             ...before.map((s) => s.item(item)),
             ...params.map((x) => item(x.entry, 'param', prefix, cond || x.cond)),

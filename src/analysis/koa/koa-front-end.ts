@@ -94,7 +94,7 @@ export class KoaFrontEnd implements FrontEnd {
     });
     const layer = app.layers[0]!;
     const route: RouteModel = {
-      json: { method: 'ALL', path: '/', chain, errorChain: [] },
+      json: { method: 'ALL', path: '/', location: app.createdAt, chain, errorChain: [] },
       chain: entries,
       errorChain: [],
       container: app,
