@@ -1,6 +1,7 @@
-// Bundles the extension (vscode external) and the CLI into dist/ with esbuild.
+// Bundles into dist/ with esbuild: the extension (vscode external, no TypeScript in it), the
+// analysis worker it starts, and the CLI. Copies Mermaid into media/ for the graph webview.
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
 import { plainTypeScriptApi } from './plain-ts-plugin.mjs';
 
 const common = {
@@ -20,6 +21,14 @@ await Promise.all([
     format: 'cjs',
     external: ['vscode'],
   }),
+  // the extension's analysis runs here, off the extension host's thread
+  build({
+    ...common,
+    entryPoints: ['src/worker/analysis-worker.ts'],
+    outfile: 'dist/analysis-worker.js',
+    format: 'cjs',
+    minify: true,
+  }),
   build({
     ...common,
     entryPoints: ['src/cli/main.ts'],
@@ -29,3 +38,6 @@ await Promise.all([
   }),
 ]);
 chmodSync('dist/cli.js', 0o755);
+// Mermaid for the graph webview, served from media/ (no network)
+mkdirSync('media/vendor', { recursive: true });
+copyFileSync('node_modules/mermaid/dist/mermaid.min.js', 'media/vendor/mermaid.min.js');

@@ -1,30 +1,63 @@
-// The extension entry. The views arrive with the extension issue; for now it activates cleanly
-// and shows the chains of the workspace as text, through the same analyzer the CLI uses.
+// The extension: the only place that imports `vscode`. Analysis runs in a worker thread, so
+// activation loads no TypeScript and the extension host never waits on it.
 import * as vscode from 'vscode';
+import type { ChainNode } from '../view-models/chain-tree';
+import { AnalysisHost } from './analysis-host';
+import { ChainTreeProvider } from './chain-tree-provider';
+import { registerCommands } from './commands';
+import { Diagnostics } from './diagnostics';
+import { GraphView } from './graph-view';
+import { RouteLensProvider } from './route-lens';
+import { WorkspaceWatcher } from './workspace-watcher';
+
+const SOURCES: vscode.DocumentSelector = [
+  { scheme: 'file', language: 'javascript' },
+  { scheme: 'file', language: 'typescript' },
+  { scheme: 'file', language: 'javascriptreact' },
+  { scheme: 'file', language: 'typescriptreact' },
+];
 
 export function activate(context: vscode.ExtensionContext): void {
-  const output = vscode.window.createOutputChannel('Middleware Chains');
+  const log = vscode.window.createOutputChannel('Middleware Chains');
+  const host = new AnalysisHost(context.extensionPath, log);
+  const diagnostics = new Diagnostics(context.extensionUri);
+  const tree = new ChainTreeProvider(host);
+  const treeView = vscode.window.createTreeView<ChainNode>('mwchain.chains', {
+    treeDataProvider: tree,
+    showCollapseAll: true,
+  });
+  const graph = new GraphView(context.extensionUri, host);
+  const lens = new RouteLensProvider(host);
+  const watcher = new WorkspaceWatcher(host, log);
+
   context.subscriptions.push(
-    output,
-    vscode.commands.registerCommand('mwchain.showGraphText', async () => {
-      const folder = vscode.workspace.workspaceFolders?.[0];
-      if (!folder) {
-        void vscode.window.showInformationMessage('Open a folder to see its middleware chains.');
-        return;
-      }
-      // Loaded on demand: ts-morph is large and activation must stay fast.
-      const [{ ChainAnalyzer }, { graphText }] = await Promise.all([
-        import('../analysis/analyzer'),
-        import('../render/text'),
-      ]);
-      try {
-        output.replace(graphText(ChainAnalyzer.open(folder.uri.fsPath).graph()));
-      } catch (e) {
-        output.replace(`Could not analyse ${folder.uri.fsPath}: ${(e as Error).message}`);
-      }
-      output.show(true);
+    log,
+    host,
+    diagnostics,
+    tree,
+    treeView,
+    graph,
+    lens,
+    watcher,
+    vscode.window.registerWebviewViewProvider('mwchain.graph', graph),
+    vscode.window.registerWebviewPanelSerializer('mwchain.graphPanel', graph),
+    vscode.languages.registerCodeLensProvider(SOURCES, lens),
+    vscode.languages.registerHoverProvider(SOURCES, lens),
+    host.onDidAnalyse((r) => {
+      diagnostics.show(r);
+      tree.refresh();
+      lens.refresh();
+      graph.show();
     }),
+    treeView.onDidChangeSelection((e) => {
+      const node = e.selection[0];
+      if (node?.route) graph.show(node.route);
+      else if (node?.app) graph.show(node.app);
+    }),
+    ...registerCommands(host, watcher, tree, treeView, graph),
   );
+  void vscode.commands.executeCommand('setContext', 'mwchain.state', 'analysing');
+  void watcher.openAll().then(() => tree.refresh());
 }
 
 export function deactivate(): void {}

@@ -1,6 +1,6 @@
 // Mermaid flowcharts (Mermaid 11+) of an app's registrations and of one route's chain. Every
 // label comes from user code, so ids are generated and labels are entity-escaped.
-import type { AppGraph, Item, Route, TreeNode } from '../analysis/model';
+import type { AppGraph, Item, Loc, Route, TreeNode } from '../analysis/model';
 
 export function escapeLabel(text: string): string {
   return text
@@ -21,9 +21,19 @@ const CLASS_DEFS = [
   'classDef conditional stroke-dasharray:5 3',
 ];
 
+/** A flowchart and, per node id, the source it stands for (where its function is defined or registered). */
+export interface Flowchart {
+  text: string;
+  nodes: Record<string, Loc>;
+}
+
 class Writer {
   private n = 0;
   readonly lines: string[] = [];
+  readonly nodes: Record<string, Loc> = {};
+  at(id: string, loc: Loc | null | undefined): void {
+    if (loc) this.nodes[id] = loc;
+  }
   id(): string {
     return `n${this.n++}`;
   }
@@ -48,24 +58,31 @@ function nodeDecl(id: string, label: string, shape: 'rect' | 'stadium' | 'hexago
 
 /** One flowchart for an app: each router a subgraph, its layers linked in dispatch order. */
 export function appFlowchart(app: AppGraph): string {
+  return appFlowchartWithNodes(app).text;
+}
+
+export function appFlowchartWithNodes(app: AppGraph): Flowchart {
   const w = new Writer();
   w.lines.push('flowchart TD');
   const root = w.id();
+  w.at(root, app.location);
   w.add(nodeDecl(root, `${app.framework} app · ${app.id}`, 'stadium'));
   w.add(`class ${root} app`);
   writeLayers(w, app.tree, root, 1);
   for (const c of CLASS_DEFS) w.add(c);
-  return w.lines.join('\n') + '\n';
+  return { text: w.lines.join('\n') + '\n', nodes: w.nodes };
 }
 
 function writeLayers(w: Writer, nodes: TreeNode[], from: string, depth: number): string {
   let prev = from;
   for (const node of nodes) {
     const id = w.id();
+    w.at(id, node.definedAt ?? node.location);
     if (node.type === 'app' || node.type === 'router') {
       w.add(`subgraph ${id}["${escapeLabel(`${node.name}${node.mount ? ' · ' + node.mount : ''}`)}"]`, depth);
       w.add('direction TB', depth + 1);
       const head = w.id();
+      w.at(head, node.definedAt ?? node.location);
       w.add(nodeDecl(head, `${node.type} ${node.name}`, 'round'), depth + 1);
       w.add(`class ${head} app`, depth + 1);
       writeLayers(w, node.children ?? [], head, depth + 1);
@@ -99,14 +116,20 @@ function writeLayers(w: Writer, nodes: TreeNode[], from: string, depth: number):
 
 /** One flowchart for a route: the chain in order, then the error chain on dashed edges. */
 export function routeFlowchart(route: Route): string {
+  return routeFlowchartWithNodes(route).text;
+}
+
+export function routeFlowchartWithNodes(route: Route): Flowchart {
   const w = new Writer();
   w.lines.push('flowchart LR');
   const start = w.id();
+  w.at(start, route.location);
   w.add(nodeDecl(start, `${route.method} ${route.path}`, 'stadium'));
   w.add(`class ${start} route`);
   let prev = start;
   const itemNode = (it: Item, shape: 'rect' | 'hexagon'): string => {
     const id = w.id();
+    w.at(id, it.definedAt ?? it.registeredAt);
     w.add(
       nodeDecl(
         id,
@@ -137,5 +160,5 @@ export function routeFlowchart(route: Route): string {
     edge = '-.->';
   }
   for (const c of CLASS_DEFS) w.add(c);
-  return w.lines.join('\n') + '\n';
+  return { text: w.lines.join('\n') + '\n', nodes: w.nodes };
 }

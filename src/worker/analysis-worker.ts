@@ -29,7 +29,9 @@ function handle(m: ToWorker): void {
   switch (m.type) {
     case 'open': {
       const started = performance.now();
-      const analyzer = ChainAnalyzer.open(m.root, { onProgress: (message) => send({ type: 'progress', root: m.root, message }) });
+      const analyzer = ChainAnalyzer.open(m.root, {
+        onProgress: (message) => send({ type: 'progress', root: m.root, message }),
+      });
       const folder: Folder = { analyzer, settings: m.settings };
       applyFilters(folder);
       folders.set(m.root, folder);
@@ -52,8 +54,12 @@ function handle(m: ToWorker): void {
       const old = folders.get(m.root);
       if (!old) throw new Error(`${m.root} is not open`);
       const started = performance.now();
-      const filtersChanged = JSON.stringify([old.settings.include, old.settings.exclude]) !== JSON.stringify([m.settings.include, m.settings.exclude]);
-      const folder: Folder = filtersChanged ? { analyzer: ChainAnalyzer.open(m.root), settings: m.settings } : { ...old, settings: m.settings };
+      const filtersChanged =
+        JSON.stringify([old.settings.include, old.settings.exclude]) !==
+        JSON.stringify([m.settings.include, m.settings.exclude]);
+      const folder: Folder = filtersChanged
+        ? { analyzer: ChainAnalyzer.open(m.root), settings: m.settings }
+        : { ...old, settings: m.settings };
       if (filtersChanged) applyFilters(folder);
       folders.set(m.root, folder);
       reply(m.id, m.root, folder, started);

@@ -1,0 +1,184 @@
+// The Mermaid graph: a webview view in the sidebar and, on "Open in Editor", a webview panel.
+// Mermaid is bundled in media/ (no network); the CSP allows only our nonce-tagged scripts.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { Loc } from '../analysis/model';
+import type { FromWebview, ToWebview } from '../protocol/webview-messages';
+import { appFlowchartWithNodes, routeFlowchartWithNodes } from '../render/mermaid';
+import type { AnalysisHost } from './analysis-host';
+import { range, uriOf } from './diagnostics';
+
+export interface GraphSelection {
+  root: string;
+  app: string;
+  method?: string;
+  path?: string;
+}
+
+export class GraphView
+  implements vscode.WebviewViewProvider, vscode.WebviewPanelSerializer, vscode.Disposable
+{
+  private view: vscode.WebviewView | undefined;
+  private readonly panels = new Set<vscode.WebviewPanel>();
+  private selection: GraphSelection | undefined;
+  private current: Extract<ToWebview, { type: 'show' }> | undefined;
+  /** what the webviews last reported, for the status command the e2e tests read. */
+  lastRender: { nodes: number; clickable?: number; error?: string } | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly host: AnalysisHost,
+  ) {}
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.setUp(view.webview);
+    view.onDidDispose(() => (this.view = undefined));
+  }
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
+    this.adopt(panel);
+  }
+
+  /** Shows a route's chain, or a whole app; with no selection, the first app there is. */
+  show(selection?: GraphSelection): void {
+    this.selection = selection ?? this.selection ?? this.firstApp();
+    const s = this.selection;
+    const result = s && this.host.resultFor(s.root);
+    const app = result?.graph.apps.find((a) => a.id === s!.app);
+    if (!s || !app) return;
+    const route = s.method ? app.routes.find((r) => r.method === s.method && r.path === s.path) : undefined;
+    const chart = route ? routeFlowchartWithNodes(route) : appFlowchartWithNodes(app);
+    this.current = {
+      type: 'show',
+      title: route ? `${route.method} ${route.path}` : `${app.framework} app ${app.id}`,
+      root: s.root,
+      mermaid: chart.text,
+      nodes: chart.nodes,
+    };
+    this.post(this.current);
+  }
+
+  /** The Mermaid text on screen, for Export Mermaid. */
+  mermaid(): string | undefined {
+    return this.current?.mermaid;
+  }
+
+  openInEditor(): void {
+    const panel = vscode.window.createWebviewPanel(
+      'mwchain.graphPanel',
+      'Middleware Chain Graph',
+      vscode.ViewColumn.Beside,
+      this.options(),
+    );
+    this.adopt(panel);
+  }
+
+  dispose(): void {
+    for (const p of this.panels) p.dispose();
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
+    panel.webview.options = this.options();
+    this.panels.add(panel);
+    this.setUp(panel.webview);
+    panel.onDidDispose(() => this.panels.delete(panel));
+  }
+
+  private firstApp(): GraphSelection | undefined {
+    for (const root of this.host.roots()) {
+      const app = this.host.resultFor(root)?.graph.apps[0];
+      if (app) return { root, app: app.id };
+    }
+    return undefined;
+  }
+
+  private options(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')],
+    };
+  }
+
+  private setUp(webview: vscode.Webview): void {
+    webview.options = this.options();
+    webview.html = this.html(webview);
+    webview.onDidReceiveMessage((m: FromWebview) => this.receive(webview, m));
+  }
+
+  private receive(webview: vscode.Webview, m: FromWebview): void {
+    switch (m.type) {
+      case 'ready':
+        if (this.current) void webview.postMessage(this.current);
+        else this.show();
+        return;
+      case 'open':
+        void this.open(m.root, m.loc);
+        return;
+      case 'svg':
+        void this.saveSvg(m.svg);
+        return;
+      case 'rendered':
+        this.lastRender = { nodes: m.nodes, clickable: m.clickable, error: m.error };
+        return;
+    }
+  }
+
+  exportSvg(): void {
+    this.post({ type: 'exportSvg' });
+  }
+
+  private async saveSvg(svg: string): Promise<void> {
+    const target = await vscode.window.showSaveDialog({ filters: { SVG: ['svg'] }, saveLabel: 'Export SVG' });
+    if (target) await vscode.workspace.fs.writeFile(target, Buffer.from(svg, 'utf8'));
+  }
+
+  private async open(root: string, loc: Loc): Promise<void> {
+    await vscode.window.showTextDocument(uriOf(root, loc), {
+      selection: range(loc),
+      viewColumn: vscode.ViewColumn.One,
+    });
+  }
+
+  private post(m: ToWebview): void {
+    if (this.view) void this.view.webview.postMessage(m);
+    for (const p of this.panels) void p.webview.postMessage(m);
+  }
+
+  private html(webview: vscode.Webview): string {
+    const nonce = randomBytes(16).toString('base64');
+    const media = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', f));
+    const csp = [
+      "default-src 'none'",
+      `script-src 'nonce-${nonce}'`,
+      // Mermaid writes its styles into the SVG it makes
+      `style-src ${webview.cspSource} 'unsafe-inline'`,
+      `img-src ${webview.cspSource} data:`,
+      `font-src ${webview.cspSource}`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${media('graph.css')}">
+<title>Middleware Chain Graph</title>
+</head>
+<body>
+<div class="toolbar">
+  <span id="title" class="title"></span>
+  <button id="zoom-in" title="Zoom in" aria-label="Zoom in">+</button>
+  <button id="zoom-out" title="Zoom out" aria-label="Zoom out">−</button>
+  <button id="fit" title="Fit to view" aria-label="Fit to view">Fit</button>
+  <button id="export" title="Export SVG" aria-label="Export SVG">SVG</button>
+</div>
+<div id="viewport" class="viewport"><div id="graph" class="graph"></div></div>
+<div id="message" class="message">Select a route in the Chains view to see its chain.</div>
+<script nonce="${nonce}" src="${media('vendor/mermaid.min.js')}"></script>
+<script nonce="${nonce}" src="${media('graph.js')}"></script>
+</body>
+</html>`;
+  }
+}

@@ -1,0 +1,209 @@
+// The sidebar tree as plain data: folders (multi-root) -> apps -> routes -> the chain in order,
+// error handlers in their own group, unresolved registrations in theirs. No `vscode` here: the
+// extension turns these nodes into TreeItems, and tests read them directly.
+import type { AppGraph, Item, Loc, Route, TreeNode } from '../analysis/model';
+import type { Finding } from '../lint/findings';
+import type { AnalysisResult } from '../protocol/analysis-messages';
+
+export type ChainNodeKind = 'folder' | 'app' | 'route' | 'item' | 'errors' | 'unresolved' | 'note';
+
+export interface ChainNode {
+  /** stable across refreshes, so the tree keeps expansion and selection. */
+  id: string;
+  kind: ChainNodeKind;
+  label: string;
+  description?: string;
+  tooltip?: string;
+  /** a codicon id. */
+  icon: string;
+  /** the source to open: the function's definition, else where it is registered. */
+  open?: { root: string; loc: Loc };
+  problems: Finding[];
+  /** for route nodes and their items: the route, for the graph view and commands. */
+  route?: { root: string; app: string; method: string; path: string };
+  /** for app nodes: the app, for the graph view. */
+  app?: { root: string; app: string };
+  children: ChainNode[];
+}
+
+export interface FolderAnalysis {
+  root: string;
+  name: string;
+  analysis: AnalysisResult;
+}
+
+const ICONS: Record<string, string> = {
+  middleware: 'symbol-function',
+  handler: 'symbol-event',
+  param: 'symbol-parameter',
+  errorHandler: 'error',
+  unresolved: 'question',
+};
+
+export function buildChainTree(folders: FolderAnalysis[]): ChainNode[] {
+  const perFolder = folders.map((f) => folderNodes(f));
+  if (folders.length === 1) return perFolder[0]!;
+  return folders.map((f, i) => ({
+    id: f.root,
+    kind: 'folder' as const,
+    label: f.name,
+    icon: 'root-folder',
+    problems: perFolder[i]!.flatMap((n) => n.problems),
+    children: perFolder[i]!,
+  }));
+}
+
+function folderNodes(f: FolderAnalysis): ChainNode[] {
+  const findings = f.analysis.lint.findings;
+  return f.analysis.graph.apps.map((app) => appNode(f.root, app, findings));
+}
+
+function appNode(root: string, app: AppGraph, findings: Finding[]): ChainNode {
+  const id = `${root}|${app.id}`;
+  const routes = app.routes.map((r) => routeNode(root, app, r, findings));
+  const unresolved = collect(app.tree, (n) => n.type === 'unresolved');
+  const children = [...routes];
+  if (unresolved.length) {
+    children.push({
+      id: `${id}|unresolved`,
+      kind: 'unresolved',
+      label: 'Not resolved statically',
+      description: String(unresolved.length),
+      icon: 'question',
+      problems: [],
+      children: unresolved.map((u, i) => ({
+        id: `${id}|unresolved|${i}`,
+        kind: 'item' as const,
+        label: u.name,
+        description: 'unresolved',
+        tooltip: u.reason,
+        icon: 'question',
+        open: { root, loc: u.location },
+        problems: [],
+        children: [],
+      })),
+    });
+  }
+  return {
+    id,
+    kind: 'app',
+    label: `${app.framework} app`,
+    description: `${app.id}${app.frameworkVersion ? ` · ${app.framework} ${app.frameworkVersion}` : ''}`,
+    tooltip: `${app.routes.length} routes`,
+    icon: 'server-process',
+    open: { root, loc: app.location },
+    app: { root, app: app.id },
+    problems: appProblems(app, findings),
+    children,
+  };
+}
+
+function routeNode(root: string, app: AppGraph, r: Route, findings: Finding[]): ChainNode {
+  const label = `${r.method} ${r.path}`;
+  const id = `${root}|${app.id}|${label}`;
+  const route = { root, app: app.id, method: r.method, path: r.path };
+  const problems = findings.filter((f) => f.routes.includes(label));
+  const items = r.chain.map((it, i) => itemNode(root, `${id}|${i}`, it, i + 1, route, problems));
+  const children = [...items];
+  if (r.errorChain.length) {
+    children.push({
+      id: `${id}|errors`,
+      kind: 'errors',
+      label: 'On error',
+      description: String(r.errorChain.length),
+      icon: 'debug-stackframe-dot',
+      problems: [],
+      route,
+      children: r.errorChain.map((it, i) => itemNode(root, `${id}|e${i}`, it, i + 1, route, problems)),
+    });
+  }
+  const n = r.chain.length;
+  const flags = [r.catchAll ? 'catch-all' : '', r.unresolved ? 'path computed at run time' : ''].filter(
+    Boolean,
+  );
+  return {
+    id,
+    kind: 'route',
+    label,
+    description: [
+      `${n} ${n === 1 ? 'item' : 'items'}`,
+      ...flags,
+      problems.length ? problemsText(problems.length) : '',
+    ]
+      .filter(Boolean)
+      .join(' · '),
+    tooltip: problems.map((p) => p.message).join('\n') || undefined,
+    icon: problems.some((p) => p.severity === 'error') ? 'warning' : 'arrow-right',
+    open: r.location ? { root, loc: r.location } : undefined,
+    problems,
+    route,
+    children,
+  };
+}
+
+function itemNode(
+  root: string,
+  id: string,
+  it: Item,
+  n: number,
+  route: ChainNode['route'],
+  routeProblems: Finding[],
+): ChainNode {
+  const where = it.definedAt ?? it.registeredAt;
+  // A finding belongs to the item whose function it is in: same file, at or after its definition.
+  const problems = it.definedAt
+    ? routeProblems.filter(
+        (p) =>
+          p.location.file === it.definedAt!.file &&
+          p.location.line >= it.definedAt!.line &&
+          p.location.line <= it.definedAt!.line + 200,
+      )
+    : [];
+  const description = [
+    it.kind,
+    it.conditional ? 'conditional' : '',
+    it.unresolved ? 'unresolved' : '',
+    problems.length ? problemsText(problems.length) : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  return {
+    id,
+    kind: 'item',
+    label: `${n}. ${it.name}`,
+    description,
+    tooltip: [
+      `${it.name} (${it.kind}${it.mount && it.mount !== '/' ? `, mounted at ${it.mount}` : ''})`,
+      it.definedAt ? `defined at ${at(it.definedAt)}` : 'from a package',
+      `registered at ${at(it.registeredAt)}`,
+      it.unresolved ? `not resolved: ${it.unresolved}` : '',
+      ...problems.map((p) => `${p.rule}: ${p.message}`),
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    icon: it.unresolved ? ICONS.unresolved! : (ICONS[it.kind] ?? 'symbol-function'),
+    open: { root, loc: where },
+    problems,
+    route,
+    children: [],
+  };
+}
+
+function appProblems(app: AppGraph, findings: Finding[]): Finding[] {
+  const labels = new Set(app.routes.map((r) => `${r.method} ${r.path}`));
+  return findings.filter(
+    (f) =>
+      f.routes.some((r) => labels.has(r)) || (f.location.file === app.location.file && f.routes.length === 0),
+  );
+}
+
+const problemsText = (n: number) => `${n} problem${n === 1 ? '' : 's'}`;
+const at = (l: Loc) => `${l.file}:${l.line}:${l.column}`;
+
+function collect(nodes: TreeNode[], keep: (n: TreeNode) => boolean, out: TreeNode[] = []): TreeNode[] {
+  for (const n of nodes) {
+    if (keep(n)) out.push(n);
+    if (n.children) collect(n.children, keep, out);
+  }
+  return out;
+}
