@@ -41,7 +41,13 @@ export default tseslint.config(
     },
   },
   {
+    files: ['media/**/*.js'],
+    languageOptions: { globals: { ...globals.browser, acquireVsCodeApi: 'readonly' } },
+    rules: { '@typescript-eslint/ban-ts-comment': 'off' },
+  },
+  {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
+    ignores: ['media/**'],
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-require-imports': 'off',

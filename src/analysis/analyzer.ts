@@ -124,9 +124,7 @@ export class ChainAnalyzer {
   }
 
   fileCount(): number {
-    let n = 0;
-    for (const _ of this.index.all()) n++;
-    return n;
+    return [...this.index.all()].length;
   }
 
   /** Also call after a package.json or node_modules change. */

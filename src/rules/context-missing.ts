@@ -30,6 +30,7 @@ export const contextMissing: Rule = {
       for (const route of app.routes) {
         const label = routeLabel(route.json.method, route.json.path);
         const written = new Set<string>();
+        for (const e of route.chain) if (e.module) for (const key of setByPackage(e.module)) written.add(key);
         for (const f of chainFunctions(ctx, app, route.chain)) {
           const facts = ctx.facts(f).context;
           for (const r of facts.reads) {
@@ -56,3 +57,13 @@ export const contextMissing: Rule = {
     }
   },
 };
+
+/**
+ * What middleware from a package sets on the request, when it is known: authentication
+ * packages (passport and its strategies, express-jwt, ...) set req.user / req.auth.
+ */
+function setByPackage(module: string): string[] {
+  return /passport|jwt|auth|session|oauth|openid|clerk|firebase/i.test(module)
+    ? ['req.user', 'req.auth', 'req.authInfo']
+    : [];
+}

@@ -103,7 +103,17 @@ function routeNode(root: string, app: AppGraph, r: Route, findings: Finding[]): 
   const id = `${root}|${app.id}|${label}`;
   const route = { root, app: app.id, method: r.method, path: r.path };
   const problems = findings.filter((f) => f.routes.includes(label));
-  const items = r.chain.map((it, i) => itemNode(root, `${id}|${i}`, it, i + 1, route, problems));
+  const owner = ownerOf([...r.chain, ...r.errorChain]);
+  const items = r.chain.map((it, i) =>
+    itemNode(
+      root,
+      `${id}|${i}`,
+      it,
+      i + 1,
+      route,
+      problems.filter((p) => owner(p) === it),
+    ),
+  );
   const children = [...items];
   if (r.errorChain.length) {
     children.push({
@@ -114,7 +124,16 @@ function routeNode(root: string, app: AppGraph, r: Route, findings: Finding[]): 
       icon: 'debug-stackframe-dot',
       problems: [],
       route,
-      children: r.errorChain.map((it, i) => itemNode(root, `${id}|e${i}`, it, i + 1, route, problems)),
+      children: r.errorChain.map((it, i) =>
+        itemNode(
+          root,
+          `${id}|e${i}`,
+          it,
+          i + 1,
+          route,
+          problems.filter((p) => owner(p) === it),
+        ),
+      ),
     });
   }
   const n = r.chain.length;
@@ -147,18 +166,9 @@ function itemNode(
   it: Item,
   n: number,
   route: ChainNode['route'],
-  routeProblems: Finding[],
+  problems: Finding[],
 ): ChainNode {
   const where = it.definedAt ?? it.registeredAt;
-  // A finding belongs to the item whose function it is in: same file, at or after its definition.
-  const problems = it.definedAt
-    ? routeProblems.filter(
-        (p) =>
-          p.location.file === it.definedAt!.file &&
-          p.location.line >= it.definedAt!.line &&
-          p.location.line <= it.definedAt!.line + 200,
-      )
-    : [];
   const description = [
     it.kind,
     it.conditional ? 'conditional' : '',
@@ -186,6 +196,19 @@ function itemNode(
     problems,
     route,
     children: [],
+  };
+}
+
+/** The item a finding is in: the one defined closest before it in the same file. */
+function ownerOf(items: Item[]): (f: Finding) => Item | undefined {
+  return (f) => {
+    let best: Item | undefined;
+    for (const it of items) {
+      const d = it.definedAt;
+      if (!d || d.file !== f.location.file || d.line > f.location.line) continue;
+      if (!best || d.line > best.definedAt!.line) best = it;
+    }
+    return best;
   };
 }
 

@@ -14,7 +14,16 @@ test('vsce accepts the manifest and packages the bundles, not node_modules', () 
   });
   assert.equal(r.status, 0, r.stderr);
   const files = r.stdout.trim().split('\n');
-  for (const f of ['package.json', 'dist/extension.js', 'dist/analysis-worker.js', 'media/vendor/mermaid.min.js', 'media/graph.js', 'docs/rules/swallowed-error.md', 'README.md', 'CHANGELOG.md']) {
+  for (const f of [
+    'package.json',
+    'dist/extension.js',
+    'dist/analysis-worker.js',
+    'media/vendor/mermaid.min.js',
+    'media/graph.js',
+    'docs/rules/swallowed-error.md',
+    'README.md',
+    'CHANGELOG.md',
+  ]) {
     assert.ok(files.includes(f), `${f} missing from the package: ${files.join(', ')}`);
   }
   assert.ok(
@@ -30,7 +39,13 @@ test('the manifest declares what the contract and the extension need', () => {
   assert.equal(pkg.main, 'dist/extension.js');
   assert.deepEqual(pkg.bin, { mwchain: 'dist/cli.js' });
   const commands = pkg.contributes.commands.map((c: { command: string }) => c.command);
-  for (const c of ['mwchain.refresh', 'mwchain.showChainAtCursor', 'mwchain.openGraph', 'mwchain.exportMermaid']) assert.ok(commands.includes(c), c);
+  for (const c of [
+    'mwchain.refresh',
+    'mwchain.showChainAtCursor',
+    'mwchain.openGraph',
+    'mwchain.exportMermaid',
+  ])
+    assert.ok(commands.includes(c), c);
   assert.deepEqual(
     pkg.contributes.views.mwchain.map((v: { id: string }) => v.id),
     ['mwchain.chains', 'mwchain.graph'],

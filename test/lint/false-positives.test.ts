@@ -53,6 +53,23 @@ const CLEAN: Record<string, CleanFixture> = {
     ],
     express: /^\^?4\./,
   },
+  'lint-clean-patterns': {
+    routes: [
+      'GET /products/count',
+      'GET /products/:id',
+      'GET /products',
+      'GET /uploads/:name',
+      'GET /ping',
+      'GET /views',
+      'GET /session',
+      'GET /dev/whoami',
+      'GET /whoami',
+      'GET /hello',
+      'GET /claims',
+    ],
+    express: /^\^?4\./,
+    notItems: ['sendError', 'verifyToken'],
+  },
   'lint-clean-express5': {
     routes: ['GET /users/:key', 'GET /tenant', 'ALL /articles/:slug', 'GET /greeting'],
     express: /^\^?5\./,

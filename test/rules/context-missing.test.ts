@@ -3,6 +3,10 @@ import { ruleTests } from '../support/rule-tester';
 ruleTests('context-missing', {
   valid: [
     {
+      name: 'an authentication package earlier on the chain sets req.user',
+      code: `const app = require('express')();\nconst passport = require('passport');\napp.post('/login', (req, res, next) => { req.user = { dev: true }; next(); }, (req, res) => res.end());\napp.get('/me', passport.authenticate('jwt', { session: false }), (req, res) => res.json(req.user));`,
+    },
+    {
       name: 'written earlier on the chain',
       code: `const app = require('express')();\napp.use((req, res, next) => { req.account = { id: 1 }; next(); });\napp.get('/', (req, res) => res.json(req.account));`,
     },

@@ -3,6 +3,10 @@ import { ruleTests } from '../support/rule-tester';
 ruleTests('context-overwrite', {
   valid: [
     {
+      name: 'a write guarded by a test of the same property',
+      code: `const app = require('express')();\napp.use((req, res, next) => { req.user = { id: 1 }; next(); });\napp.use((req, res, next) => { if (!req.user) req.user = { guest: true }; next(); });\napp.get('/', (req, res) => res.json(req.user));`,
+    },
+    {
       name: 'one writer',
       code: `const app = require('express')();\napp.use((req, res, next) => { req.user = { id: 1 }; next(); });\napp.get('/', (req, res) => res.json(req.user));`,
     },

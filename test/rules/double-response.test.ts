@@ -3,6 +3,12 @@ import { APP, ruleTests } from '../support/rule-tester';
 ruleTests('double-response', {
   valid: [
     {
+      name: 'an async IIFE that answers, its rejection to next',
+      code: APP(
+        `app.get('/', (req, res, next) => {\n  (async () => { res.json(await Promise.resolve(1)); })().catch(next);\n});`,
+      ),
+    },
+    {
       name: 'return before next',
       code: APP(
         `app.use((req, res, next) => {\n  if (!req.query.a) return res.sendStatus(400);\n  next();\n});\napp.get('/', (req, res) => res.end());`,

@@ -3,6 +3,12 @@ import { APP, ruleTests } from '../support/rule-tester';
 ruleTests('unterminated-middleware', {
   valid: [
     {
+      name: 'an async IIFE whose rejection goes to next',
+      code: APP(
+        `app.get('/', (req, res, next) => {\n  (async () => {\n    const x = await Promise.resolve(1);\n    res.json(x);\n  })().catch(next);\n});`,
+      ),
+    },
+    {
       name: 'early return with a response, else next',
       code: APP(
         `app.use(function auth(req, res, next) {\n  if (!req.get('x')) return res.sendStatus(401);\n  next();\n});\napp.get('/', (req, res) => res.send('ok'));`,

@@ -69,9 +69,11 @@ export function contextFacts(fn: ts.FunctionLikeDeclaration, conv: Convention): 
     if (ts.isBinaryExpression(n) && isAssignment(n.operatorToken.kind)) {
       const a = access(n.left as ts.Expression);
       if (a) {
+        const text = (n.left as ts.Expression).getText();
         const additive =
           n.operatorToken.kind !== ts.SyntaxKind.EqualsToken ||
-          mentions(n.right, (n.left as ts.Expression).getText());
+          mentions(n.right, text) ||
+          guarded(n, text, fn);
         writes.push({ ...a, node: n.left, additive });
         visit(n.right);
         return;
@@ -123,6 +125,23 @@ export function contextFacts(fn: ts.FunctionLikeDeclaration, conv: Convention): 
   // What a function writes itself it may read back.
   const own = new Set(writes.map((w) => `${w.store}.${w.key}`));
   return { writes, reads: reads.filter((r) => !own.has(`${r.store}.${r.key}`)) };
+}
+
+/** `if (!req.user) req.user = guest`: a write that only happens when the old value is absent. */
+function guarded(n: ts.Node, text: string, fn: ts.Node): boolean {
+  for (let p = n.parent; p && p !== fn; p = p.parent) {
+    let cond: ts.Node | undefined;
+    if (ts.isIfStatement(p)) cond = p.expression;
+    else if (ts.isConditionalExpression(p)) cond = p.condition;
+    else if (
+      ts.isBinaryExpression(p) &&
+      (p.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken ||
+        p.operatorToken.kind === ts.SyntaxKind.BarBarToken)
+    )
+      cond = p.left;
+    if (cond && mentions(cond, text)) return true;
+  }
+  return false;
 }
 
 function isAssignment(k: ts.SyntaxKind): boolean {

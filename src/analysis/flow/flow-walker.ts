@@ -340,6 +340,10 @@ class FlowWalker {
       const after = this.args(c.arguments, states);
       return this.callNext(after, c, passesError(c.arguments[0]));
     }
+    // (async () => { ... })(): runs right here
+    let inner: ts.Expression = callee;
+    while (ts.isParenthesizedExpression(inner)) inner = inner.expression;
+    if (isFunction(inner)) return this.inline(inner, this.args(c.arguments, states));
     if (ts.isIdentifier(callee) && this.localFns.has(callee.text)) {
       return this.inline(this.localFns.get(callee.text)!, this.args(c.arguments, states));
     }
@@ -398,18 +402,18 @@ class FlowWalker {
       links.unshift({ method: m, call: base });
       base = base.expression.expression;
     }
-    const start = this.expr(base, states);
-    let ok = start;
+    // A rejection can come before anything the promise's work did: failures start from `states`.
+    let ok = this.expr(base, states);
     let failed: PathState[] = [];
     let handled = false;
     for (const { method, call } of links) {
       const [first, second] = call.arguments;
       if (method === 'then') {
-        if (second) failed = [...failed, ...this.handler(second, start, call)];
+        if (second) failed = [...failed, ...this.handler(second, states, call)];
         if (second) handled = true;
         if (first) ok = this.handler(first, ok, undefined);
       } else if (method === 'catch') {
-        if (first) failed = [...failed, ...this.handler(first, start, call)];
+        if (first) failed = [...failed, ...this.handler(first, states, call)];
         handled = true;
       } else if (first) {
         ok = this.handler(first, ok, undefined);
