@@ -1,3 +1,4 @@
+import { ChainAnalyzer } from '../analysis/analyzer';
 // Command-line parsing for `mwchain`: positional DIR, `--flag value` and `--flag=value`.
 export class UsageError extends Error {}
 
@@ -46,4 +47,20 @@ export function choice<T extends string>(
     throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got ${String(v)})`);
   }
   return v as T;
+}
+
+/** The one directory a command works on (default: here), opened for analysis. */
+export function openWorkspace(
+  command: string,
+  args: ParsedArgs,
+  err: (s: string) => void,
+): { dir: string; analyzer: ChainAnalyzer } {
+  if (args.positionals.length > 1)
+    throw new UsageError(`${command} takes one directory, got ${args.positionals.length}`);
+  const dir = args.positionals[0] ?? '.';
+  try {
+    return { dir, analyzer: ChainAnalyzer.open(dir, { onProgress: (m) => err(`mwchain: ${m}`) }) };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }

@@ -1,25 +1,16 @@
 // `mwchain graph [DIR] [--format json|mermaid|text] [--route "GET /path"] [--app ID]`
-import { ChainAnalyzer } from '../analysis/analyzer';
 import type { GraphJson } from '../analysis/model';
 import { appFlowchart, routeFlowchart } from '../render/mermaid';
 import { graphText } from '../render/text';
-import { choice, UsageError, type ParsedArgs } from './args';
+import { choice, openWorkspace, UsageError, type ParsedArgs } from './args';
 
 export function graphCommand(
   args: ParsedArgs,
   io: { out: (s: string) => void; err: (s: string) => void },
 ): number {
   const format = choice(args.flags, 'format', ['json', 'mermaid', 'text'] as const, 'json');
-  if (args.positionals.length > 1)
-    throw new UsageError(`graph takes one directory, got ${args.positionals.length}`);
-  const dir = args.positionals[0] ?? '.';
   const started = performance.now();
-  let analyzer: ChainAnalyzer;
-  try {
-    analyzer = ChainAnalyzer.open(dir, { onProgress: (m) => io.err(`mwchain: ${m}`) });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const { dir, analyzer } = openWorkspace('graph', args, io.err);
   const model = analyzer.model();
   let graph: GraphJson = analyzer.graph();
   for (const note of model.notes) io.err(`mwchain: ${note}`);

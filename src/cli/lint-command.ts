@@ -1,11 +1,10 @@
 // `mwchain lint [DIR] [--format text|json|sarif] [--fail-on error|warning|info|never]`
-import { ChainAnalyzer } from '../analysis/analyzer';
 import { SEVERITY_RANK } from '../lint/findings';
 import { lint } from '../lint/lint';
 import { lintSarif } from '../render/lint-sarif';
 import { lintText } from '../render/lint-text';
 import type { Severity } from '../rules/rule';
-import { choice, UsageError, type ParsedArgs } from './args';
+import { choice, openWorkspace, type ParsedArgs } from './args';
 
 export function lintCommand(
   args: ParsedArgs,
@@ -14,15 +13,7 @@ export function lintCommand(
 ): number {
   const format = choice(args.flags, 'format', ['text', 'json', 'sarif'] as const, 'text');
   const failOn = choice(args.flags, 'fail-on', ['error', 'warning', 'info', 'never'] as const, 'error');
-  if (args.positionals.length > 1)
-    throw new UsageError(`lint takes one directory, got ${args.positionals.length}`);
-  const dir = args.positionals[0] ?? '.';
-  let analyzer: ChainAnalyzer;
-  try {
-    analyzer = ChainAnalyzer.open(dir, { onProgress: (m) => io.err(`mwchain: ${m}`) });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const { dir, analyzer } = openWorkspace('lint', args, io.err);
   const model = analyzer.model();
   for (const note of model.notes) io.err(`mwchain: ${note}`);
   const result = lint(model);

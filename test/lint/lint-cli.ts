@@ -2,7 +2,7 @@
 // process), the lint JSON of ../shared/CONTRACT.md section 3, and the graph JSON of section 2.
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import type { GraphJson, Loc } from '../../src/analysis/model';
+import type { GraphJson } from '../../src/analysis/model';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 
@@ -17,37 +17,9 @@ export function mwchain(...args: string[]): CliResult {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The 12 stable rule ids of the contract. */
-export const RULE_IDS = [
-  'unterminated-middleware',
-  'swallowed-error',
-  'unhandled-async-error',
-  'escaping-async-throw',
-  'unawaited-next',
-  'double-response',
-  'error-handler-order',
-  'error-handler-arity',
-  'missing-error-handler',
-  'unreachable-middleware',
-  'context-overwrite',
-  'context-missing',
-] as const;
-
-export interface LintFinding {
-  rule: string;
-  severity: string;
-  message: string;
-  location: Loc;
-  endLocation: Loc;
-  related: { message: string; location: Loc }[];
-  routes: string[];
-}
-
-export interface LintJson {
-  schemaVersion: 1;
-  findings: LintFinding[];
-  skipped: { file: string; reason: string }[];
-}
+export { RULE_IDS } from '../../src/rules/rule';
+import type { Finding as LintFinding, LintJson } from '../../src/lint/findings';
+export type { LintFinding, LintJson };
 
 /** Parses stdout as JSON, or fails with what the command printed (lint missing, a crash...). */
 export function parseJson<T>(r: CliResult, what: string): T {
