@@ -123,6 +123,11 @@ export class ChainAnalyzer {
     return [...this.index.all()].map((f) => f.abs);
   }
 
+  /** The text the analysis saw for a file (an editor's unsaved text included). */
+  textOf(file: string): string | undefined {
+    return this.index.get(path.resolve(file))?.sf.text;
+  }
+
   fileCount(): number {
     return [...this.index.all()].length;
   }

@@ -3,11 +3,13 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
+import type { Finding } from '../lint/findings';
 import type {
   AnalysisResult,
   AnalysisSettings,
   FileChange,
   FromWorker,
+  QuickFix,
   ToWorker,
 } from '../protocol/analysis-messages';
 
@@ -21,10 +23,7 @@ export interface FolderResult {
 export class AnalysisHost implements vscode.Disposable {
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly pending = new Map<
-    number,
-    { resolve: (r: AnalysisResult) => void; reject: (e: Error) => void }
-  >();
+  private readonly pending = new Map<number, { resolve: (r: never) => void; reject: (e: Error) => void }>();
   private readonly results = new Map<string, AnalysisResult>();
   private readonly changed = new vscode.EventEmitter<FolderResult>();
   private readonly progressed = new vscode.EventEmitter<{ root: string; message: string }>();
@@ -56,6 +55,10 @@ export class AnalysisHost implements vscode.Disposable {
     return this.request({ type: 'settings', root, settings });
   }
 
+  fixes(root: string, finding: Finding): Promise<QuickFix[]> {
+    return this.request({ type: 'fixes', root, finding });
+  }
+
   close(root: string): void {
     this.results.delete(root);
     this.worker?.postMessage({ type: 'close', root } satisfies ToWorker);
@@ -68,10 +71,10 @@ export class AnalysisHost implements vscode.Disposable {
     this.progressed.dispose();
   }
 
-  private request(r: Request): Promise<AnalysisResult> {
+  private request<T = AnalysisResult>(r: Request): Promise<T> {
     const id = this.nextId++;
-    return new Promise<AnalysisResult>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (r: never) => void, reject });
       this.ensureWorker().postMessage({ ...r, id } as ToWorker);
     });
   }
@@ -99,11 +102,15 @@ export class AnalysisHost implements vscode.Disposable {
         this.log.appendLine(
           `${m.root}: ${m.analysis.files} files, ${m.analysis.graph.apps.length} apps, ${m.analysis.lint.findings.length} findings in ${m.analysis.millis} ms`,
         );
-        this.pending.get(m.id)?.resolve(m.analysis);
+        this.pending.get(m.id)?.resolve(m.analysis as never);
         this.pending.delete(m.id);
         this.changed.fire({ root: m.root, result: m.analysis });
         return;
       }
+      case 'fixes':
+        this.pending.get(m.id)?.resolve(m.fixes as never);
+        this.pending.delete(m.id);
+        return;
       case 'failed':
         this.log.appendLine(`${m.root}: analysis failed: ${m.message}`);
         this.pending.get(m.id)?.reject(new Error(m.message));

@@ -7,6 +7,7 @@ import { ChainTreeProvider } from './chain-tree-provider';
 import { registerCommands } from './commands';
 import { Diagnostics } from './diagnostics';
 import { GraphView } from './graph-view';
+import { QuickFixProvider } from './quick-fix-provider';
 import { RouteLensProvider } from './route-lens';
 import { WorkspaceWatcher } from './workspace-watcher';
 
@@ -43,6 +44,9 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewPanelSerializer('mwchain.graphPanel', graph),
     vscode.languages.registerCodeLensProvider(SOURCES, lens),
     vscode.languages.registerHoverProvider(SOURCES, lens),
+    vscode.languages.registerCodeActionsProvider(SOURCES, new QuickFixProvider(host), {
+      providedCodeActionKinds: QuickFixProvider.kinds,
+    }),
     host.onDidAnalyse((r) => {
       diagnostics.show(r);
       tree.refresh();

@@ -6,6 +6,7 @@ import { ChainAnalyzer } from '../analysis/analyzer';
 import { lint } from '../lint/lint';
 import type { AnalysisResult, AnalysisSettings, FromWorker, ToWorker } from '../protocol/analysis-messages';
 import { matchesGlob } from './globs';
+import { quickFixes } from './quick-fixes';
 
 interface Folder {
   analyzer: ChainAnalyzer;
@@ -63,6 +64,12 @@ function handle(m: ToWorker): void {
       if (filtersChanged) applyFilters(folder);
       folders.set(m.root, folder);
       reply(m.id, m.root, folder, started);
+      return;
+    }
+    case 'fixes': {
+      const folder = folders.get(m.root);
+      if (!folder) throw new Error(`${m.root} is not open`);
+      send({ type: 'fixes', id: m.id, root: m.root, fixes: quickFixes(folder.analyzer, m.finding) });
       return;
     }
     case 'close':
