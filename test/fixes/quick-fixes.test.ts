@@ -16,10 +16,16 @@ import { lint } from '../../src/lint/lint';
 // Inside the repository, so `express` and its types resolve from its node_modules.
 const TMP = path.resolve(__dirname, '../../.test-tmp');
 
-function workspace(files: Record<string, string>, deps: Record<string, string> = { express: '^4.21.2' }): string {
+function workspace(
+  files: Record<string, string>,
+  deps: Record<string, string> = { express: '^4.21.2' },
+): string {
   mkdirSync(TMP, { recursive: true });
   const dir = mkdtempSync(path.join(TMP, 'fix-'));
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'fix', private: true, dependencies: deps }));
+  writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: 'fix', private: true, dependencies: deps }),
+  );
   for (const [f, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
     writeFileSync(path.join(dir, f), text);
@@ -27,13 +33,20 @@ function workspace(files: Record<string, string>, deps: Record<string, string> =
   return dir;
 }
 
-const findingsOf = (dir: string, rule: string): Finding[] => lint(ChainAnalyzer.open(dir).model()).findings.filter((f) => f.rule === rule);
+const findingsOf = (dir: string, rule: string): Finding[] =>
+  lint(ChainAnalyzer.open(dir).model()).findings.filter((f) => f.rule === rule);
 
 function applyFix(dir: string, rule: string, title: RegExp): { text: string; file: string } {
   const [finding] = findingsOf(dir, rule);
   assert.ok(finding, `no ${rule} finding to fix`);
-  const deps = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).dependencies as Record<string, string>;
-  const fixes = fixesFor(finding, { read: (f) => readFileSync(path.join(dir, f), 'utf8'), dependsOn: (p) => p in deps });
+  const deps = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).dependencies as Record<
+    string,
+    string
+  >;
+  const fixes = fixesFor(finding, {
+    read: (f) => readFileSync(path.join(dir, f), 'utf8'),
+    dependsOn: (p) => p in deps,
+  });
   const fix = fixes.find((f) => title.test(f.title));
   assert.ok(fix, `no fix matching ${title}; offered: ${fixes.map((f) => f.title).join(', ') || 'none'}`);
   let changed = '';
@@ -70,17 +83,28 @@ function assertTypeChecks(dir: string, files: string[]): void {
       types: ['node'],
     },
   );
-  const errors = typescript.getPreEmitDiagnostics(program).map((d) => typescript.flattenDiagnosticMessageText(d.messageText, ' '));
+  const errors = typescript
+    .getPreEmitDiagnostics(program)
+    .map((d) => typescript.flattenDiagnosticMessageText(d.messageText, ' '));
   assert.deepEqual(errors, [], files.map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n---\n'));
 }
 
-function fixAndCheck(rule: string, title: RegExp, files: Record<string, string>, deps?: Record<string, string>): string {
+function fixAndCheck(
+  rule: string,
+  title: RegExp,
+  files: Record<string, string>,
+  deps?: Record<string, string>,
+): string {
   const dir = workspace(files, deps);
   const { text, file } = applyFix(dir, rule, title);
   assertParses(file, text);
   const tsFiles = Object.keys(files).filter((f) => f.endsWith('.ts'));
   if (tsFiles.length) assertTypeChecks(dir, tsFiles);
-  assert.deepEqual(findingsOf(dir, rule).map((f) => f.message), [], 'the finding is still there');
+  assert.deepEqual(
+    findingsOf(dir, rule).map((f) => f.message),
+    [],
+    'the finding is still there',
+  );
   return text;
 }
 
@@ -99,15 +123,17 @@ test('double-response: return before the first response', () => {
   const text = fixAndCheck('double-response', /Return here/, {
     'app.js': `const app = require('express')();\napp.use(function auth(req, res, next) {\n  if (!req.get('authorization')) {\n    res.sendStatus(401);\n  }\n  next();\n});\napp.get('/', (req, res) => res.end());\napp.use((err, req, res, next) => res.end());\n`,
   });
-  assert.match(text, /    return res\.sendStatus\(401\);/);
+  assert.match(text, / {4}return res\.sendStatus\(401\);/);
 });
 
 test('swallowed-error: a catch that logs now passes the error on (TypeScript, next added and typed)', () => {
   const text = fixAndCheck('swallowed-error', /next\(err\)/, {
-    'app.ts': TS_APP(`async function load(): Promise<number> {\n  return 1;\n}\n\nasync function show(req: Request, res: Response) {\n  try {\n    res.json({ n: await load(), q: req.query.q });\n  } catch (e) {\n    console.error(e);\n  }\n}\n\napp.get('/', show);`),
+    'app.ts': TS_APP(
+      `async function load(): Promise<number> {\n  return 1;\n}\n\nasync function show(req: Request, res: Response) {\n  try {\n    res.json({ n: await load(), q: req.query.q });\n  } catch (e) {\n    console.error(e);\n  }\n}\n\napp.get('/', show);`,
+    ),
   });
   assert.match(text, /async function show\(req: Request, res: Response, next: NextFunction\)/);
-  assert.match(text, /console\.error\(e\);\n    next\(e\);/);
+  assert.match(text, /console\.error\(e\);\n {4}next\(e\);/);
   assert.match(text, /import type \{ NextFunction \} from 'express';/);
 });
 
@@ -119,14 +145,21 @@ test('swallowed-error: a .catch callback that drops the error (JavaScript)', () 
 
 test('unhandled-async-error: wrap the body in try/catch (TypeScript)', () => {
   const text = fixAndCheck('unhandled-async-error', /try\/catch/, {
-    'app.ts': TS_APP(`async function load(): Promise<string[]> {\n  return [];\n}\n\napp.get('/users', async (req, res) => {\n  const users = await load();\n  res.json({ users, q: req.query.q });\n});`),
+    'app.ts': TS_APP(
+      `async function load(): Promise<string[]> {\n  return [];\n}\n\napp.get('/users', async (req, res) => {\n  const users = await load();\n  res.json({ users, q: req.query.q });\n});`,
+    ),
   });
-  assert.match(text, /async \(req, res, next\) => \{\n  try \{\n    const users = await load\(\);\n    res\.json\(\{ users, q: req\.query\.q \}\);\n  \} catch \(err\) \{\n    next\(err\);\n  \}\n\}/);
+  assert.match(
+    text,
+    /async \(req, res, next\) => \{\n {2}try \{\n {4}const users = await load\(\);\n {4}res\.json\(\{ users, q: req\.query\.q \}\);\n {2}\} catch \(err\) \{\n {4}next\(err\);\n {2}\}\n\}/,
+  );
 });
 
 test('unhandled-async-error: wrap with a local asyncHandler, added once (TypeScript)', () => {
   const text = fixAndCheck('unhandled-async-error', /asyncHandler/, {
-    'app.ts': TS_APP(`async function load(): Promise<number> {\n  return 1;\n}\n\napp.get('/', async (_req, res) => {\n  res.json(await load());\n});`),
+    'app.ts': TS_APP(
+      `async function load(): Promise<number> {\n  return 1;\n}\n\napp.get('/', async (_req, res) => {\n  res.json(await load());\n});`,
+    ),
   });
   assert.match(text, /const asyncHandler = \(fn: RequestHandler\): RequestHandler =>/);
   assert.match(text, /app\.get\('\/', asyncHandler\(async \(_req, res\) => \{/);
@@ -136,24 +169,32 @@ test('unhandled-async-error: use express-async-handler when the project has it (
   const text = fixAndCheck(
     'unhandled-async-error',
     /asyncHandler/,
-    { 'app.js': `const express = require('express');\nconst app = express();\nconst load = async () => 1;\napp.get('/', async (req, res) => {\n  res.json(await load());\n});\napp.use((err, req, res, next) => res.end());\n` },
+    {
+      'app.js': `const express = require('express');\nconst app = express();\nconst load = async () => 1;\napp.get('/', async (req, res) => {\n  res.json(await load());\n});\napp.use((err, req, res, next) => res.end());\n`,
+    },
     { express: '^4.21.2', 'express-async-handler': '^1.2.0' },
   );
-  assert.match(text, /const express = require\('express'\);\nconst asyncHandler = require\('express-async-handler'\);/);
+  assert.match(
+    text,
+    /const express = require\('express'\);\nconst asyncHandler = require\('express-async-handler'\);/,
+  );
 });
 
 test('unhandled-async-error: a floating promise gets .catch(next)', () => {
   const text = fixAndCheck('unhandled-async-error', /rejection to next/, {
     'app.js': `const app = require('express')();\nasync function audit(req) { return req.path; }\napp.get('/', (req, res) => {\n  audit(req);\n  res.end();\n});\napp.use((err, req, res, next) => res.end());\n`,
   });
-  assert.match(text, /\(req, res, next\) => \{\n  audit\(req\)\.catch\(next\);/);
+  assert.match(text, /\(req, res, next\) => \{\n {2}audit\(req\)\.catch\(next\);/);
 });
 
 test('missing-error-handler: append one after the last registration (TypeScript)', () => {
   const text = fixAndCheck('missing-error-handler', /error-handling middleware/, {
     'app.ts': `import express from 'express';\n\nconst app = express();\napp.use(express.json());\napp.get('/', (_req, res) => {\n  res.send('ok');\n});\n\napp.listen(3000);\n`,
   });
-  assert.match(text, /app\.get\('\/', \(_req, res\) => \{\n  res\.send\('ok'\);\n\}\);\n\napp\.use\(\(err: unknown, _req: Request, res: Response, next: NextFunction\) => \{/);
+  assert.match(
+    text,
+    /app\.get\('\/', \(_req, res\) => \{\n {2}res\.send\('ok'\);\n\}\);\n\napp\.use\(\(err: unknown, _req: Request, res: Response, next: NextFunction\) => \{/,
+  );
   assert.ok(text.indexOf('app.use((err') < text.indexOf('app.listen'));
 });
 
@@ -177,8 +218,10 @@ test('unawaited-next (Koa): await it, making the function async', () => {
   const text = fixAndCheck(
     'unawaited-next',
     /Await/,
-    { 'app.js': `const Koa = require('koa');\nconst app = new Koa();\napp.use(function timing(ctx, next) {\n  next();\n});\napp.use((ctx) => { ctx.body = 'ok'; });\n` },
+    {
+      'app.js': `const Koa = require('koa');\nconst app = new Koa();\napp.use(function timing(ctx, next) {\n  next();\n});\napp.use((ctx) => { ctx.body = 'ok'; });\n`,
+    },
     { koa: '^2.15.0' },
   );
-  assert.match(text, /app\.use\(async function timing\(ctx, next\) \{\n  await next\(\);/);
+  assert.match(text, /app\.use\(async function timing\(ctx, next\) \{\n {2}await next\(\);/);
 });
