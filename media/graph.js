@@ -49,6 +49,8 @@
     graph.style.transform = `translate(${view.x}px, ${view.y}px) scale(${view.scale})`;
   }
 
+  let fitPending = false;
+
   async function render() {
     if (!chart) return;
     title.textContent = chart.title;
@@ -62,7 +64,10 @@
         themeVariables: themeVariables(),
         flowchart: { useMaxWidth: false },
       });
-      const { svg } = await mermaid.render(`mwchain-graph-${++renders}`, chart.mermaid);
+      // a chain reads left to right in an editor, top to bottom in a narrow sidebar
+      const text =
+        viewport.clientWidth < 500 ? chart.mermaid.replace(/^flowchart LR/, 'flowchart TD') : chart.mermaid;
+      const { svg } = await mermaid.render(`mwchain-graph-${++renders}`, text);
       graph.innerHTML = svg;
       let clickable = 0;
       graph.querySelectorAll('g.node').forEach((node) => {
@@ -80,6 +85,10 @@
         });
       });
       applyView();
+      if (fitPending) {
+        fitPending = false;
+        fit();
+      }
       vscode.postMessage({ type: 'rendered', nodes: graph.querySelectorAll('g.node').length, clickable });
     } catch (e) {
       graph.innerHTML = '';
@@ -156,7 +165,10 @@
     if (m.type === 'show') {
       const changed = !chart || chart.title !== m.title || chart.root !== m.root;
       chart = { title: m.title, root: m.root, mermaid: m.mermaid, nodes: m.nodes };
-      if (changed) view = { scale: 1, x: 0, y: 0 };
+      if (changed) {
+        view = { scale: 1, x: 0, y: 0 };
+        fitPending = true;
+      }
       save();
       void render();
     } else if (m.type === 'exportSvg') {
@@ -170,6 +182,10 @@
     attributeFilter: ['class'],
   });
 
+  // anything that goes wrong in here is reported, not lost in the webview's console
+  window.addEventListener('error', (e) =>
+    vscode.postMessage({ type: 'rendered', nodes: 0, error: String(e.message) }),
+  );
   if (chart) void render();
   vscode.postMessage({ type: 'ready' });
 })();

@@ -327,7 +327,19 @@ async function runSuite(s, port, logFile) {
   await page.exposeFunction('codeAutomationLog', (type, message) =>
     noise.push(`[workbench ${type}] ${message}`),
   );
-  page.on('console', (m) => noise.push(`[console ${m.type()}] ${m.text()}`));
+  page.on('console', (m) => {
+    noise.push(`[console ${m.type()}] ${m.text()}`);
+    // A test asks for a screenshot while the workbench shows what it set up (harness.screenshot).
+    const want = /mwchain-screenshot:([\w-]+)/.exec(m.text());
+    if (want) {
+      const file = path.join(ROOT, 'test-results', 'vscode', `${want[1]}.png`);
+      mkdirSync(path.dirname(file), { recursive: true });
+      void page.screenshot({ path: file }).then(
+        () => say(`screenshot ${path.relative(ROOT, file)}`),
+        (e) => say(`no screenshot ${want[1]}: ${e.message}`),
+      );
+    }
+  });
   page.on('pageerror', (e) => noise.push(`[page error] ${e.message}`));
   let timer;
   const result = await new Promise((resolve) => {

@@ -72,6 +72,15 @@ export function registerCommands(
     vscode.commands.registerCommand('mwchain.exportSvg', () => graph.exportSvg()),
     // for tests and diagnostics: what the graph webview last reported
     vscode.commands.registerCommand('mwchain._graphStatus', () => graph.lastRender),
+    vscode.commands.registerCommand('mwchain._tree', () =>
+      tree.all().map((n) => ({
+        id: n.id,
+        kind: n.kind,
+        label: n.label,
+        description: n.description,
+        problems: n.problems.length,
+      })),
+    ),
     vscode.commands.registerCommand('mwchain._analysis', (root?: string) =>
       root ? host.resultFor(root) : host.roots().map((r) => host.resultFor(r)),
     ),

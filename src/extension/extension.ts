@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewPanelSerializer('mwchain.graphPanel', graph),
     vscode.languages.registerCodeLensProvider(SOURCES, lens),
     vscode.languages.registerHoverProvider(SOURCES, lens),
-    vscode.languages.registerCodeActionsProvider(SOURCES, new QuickFixProvider(host), {
+    vscode.languages.registerCodeActionsProvider(SOURCES, new QuickFixProvider(host, log), {
       providedCodeActionKinds: QuickFixProvider.kinds,
     }),
     host.onDidAnalyse((r) => {
@@ -61,7 +61,11 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCommands(host, watcher, tree, treeView, graph),
   );
   void vscode.commands.executeCommand('setContext', 'mwchain.state', 'analysing');
+  log.appendLine(
+    `activated; folders: ${(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()).join(', ')}`,
+  );
   void watcher.openAll().then(() => tree.refresh());
+  if (process.env.MWCHAIN_DEBUG) log.show(true);
 }
 
 export function deactivate(): void {}

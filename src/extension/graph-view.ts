@@ -8,6 +8,12 @@ import { appFlowchartWithNodes, routeFlowchartWithNodes } from '../render/mermai
 import type { AnalysisHost } from './analysis-host';
 import { range, uriOf } from './diagnostics';
 
+export interface RenderStatus {
+  nodes: number;
+  clickable?: number;
+  error?: string;
+}
+
 export interface GraphSelection {
   root: string;
   app: string;
@@ -22,8 +28,8 @@ export class GraphView
   private readonly panels = new Set<vscode.WebviewPanel>();
   private selection: GraphSelection | undefined;
   private current: Extract<ToWebview, { type: 'show' }> | undefined;
-  /** what the webviews last reported, for the status command the e2e tests read. */
-  lastRender: { nodes: number; clickable?: number; error?: string } | undefined;
+  /** what each webview last reported, for the status command the e2e tests read. */
+  readonly lastRender: { view?: RenderStatus; panel?: RenderStatus } = {};
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -81,7 +87,7 @@ export class GraphView
   private adopt(panel: vscode.WebviewPanel): void {
     panel.webview.options = this.options();
     this.panels.add(panel);
-    this.setUp(panel.webview);
+    this.setUp(panel.webview, 'panel');
     panel.onDidDispose(() => this.panels.delete(panel));
   }
 
@@ -101,13 +107,13 @@ export class GraphView
     };
   }
 
-  private setUp(webview: vscode.Webview): void {
+  private setUp(webview: vscode.Webview, where: 'view' | 'panel' = 'view'): void {
     webview.options = this.options();
     webview.html = this.html(webview);
-    webview.onDidReceiveMessage((m: FromWebview) => this.receive(webview, m));
+    webview.onDidReceiveMessage((m: FromWebview) => this.receive(webview, m, where));
   }
 
-  private receive(webview: vscode.Webview, m: FromWebview): void {
+  private receive(webview: vscode.Webview, m: FromWebview, where: 'view' | 'panel'): void {
     switch (m.type) {
       case 'ready':
         if (this.current) void webview.postMessage(this.current);
@@ -120,7 +126,7 @@ export class GraphView
         void this.saveSvg(m.svg);
         return;
       case 'rendered':
-        this.lastRender = { nodes: m.nodes, clickable: m.clickable, error: m.error };
+        this.lastRender[where] = { nodes: m.nodes, clickable: m.clickable, error: m.error };
         return;
     }
   }

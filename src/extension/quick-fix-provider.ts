@@ -7,7 +7,10 @@ import { uriOf } from './diagnostics';
 export class QuickFixProvider implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
 
-  constructor(private readonly host: AnalysisHost) {}
+  constructor(
+    private readonly host: AnalysisHost,
+    private readonly log: vscode.OutputChannel,
+  ) {}
 
   async provideCodeActions(
     doc: vscode.TextDocument,
@@ -22,8 +25,19 @@ export class QuickFixProvider implements vscode.CodeActionProvider {
     for (const d of context.diagnostics) {
       if (d.source !== 'mwchain') continue;
       const finding = findingFor(result.lint.findings, doc, folder, d);
-      if (!finding) continue;
-      for (const fix of await this.host.fixes(root, finding)) {
+      if (!finding) {
+        this.log.appendLine(
+          `quick fixes: no finding behind "${d.message}" at ${d.range.start.line + 1}:${d.range.start.character + 1}`,
+        );
+        continue;
+      }
+      let fixes: Awaited<ReturnType<AnalysisHost['fixes']>> = [];
+      try {
+        fixes = await this.host.fixes(root, finding);
+      } catch (e) {
+        this.log.appendLine(`quick fixes for ${finding.rule} failed: ${(e as Error).message}`);
+      }
+      for (const fix of fixes) {
         const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         action.diagnostics = [d];
         action.isPreferred = fix.isPreferred;

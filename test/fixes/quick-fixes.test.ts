@@ -1,8 +1,8 @@
 // Every quick fix, applied for real: the file still parses, TypeScript still type-checks (with
 // @types/express, strict), and the finding is gone.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
 // the real compiler, with its lib files on disk, for the type check
@@ -15,6 +15,10 @@ import { lint } from '../../src/lint/lint';
 
 // Inside the repository, so `express` and its types resolve from its node_modules.
 const TMP = path.resolve(__dirname, '../../.test-tmp');
+const made: string[] = [];
+after(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 function workspace(
   files: Record<string, string>,
@@ -22,6 +26,7 @@ function workspace(
 ): string {
   mkdirSync(TMP, { recursive: true });
   const dir = mkdtempSync(path.join(TMP, 'fix-'));
+  made.push(dir);
   writeFileSync(
     path.join(dir, 'package.json'),
     JSON.stringify({ name: 'fix', private: true, dependencies: deps }),

@@ -78,3 +78,9 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Asks run.mjs for a screenshot of the workbench as it is now, and gives it time to take it. */
+export async function screenshot(name: string): Promise<void> {
+  console.log(`mwchain-screenshot:${name}`);
+  await new Promise((r) => setTimeout(r, 2000));
+}

@@ -1,0 +1,39 @@
+// The VS Code suites, from `npm test`: installs code-server and Chromium when missing (cached in
+// .vscode-test/), then runs the extension's tests inside a real VS Code. MWCHAIN_SKIP_VSCODE=1
+// skips them (and says so); CI runs them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+const skip = process.env.MWCHAIN_SKIP_VSCODE === '1' ? 'MWCHAIN_SKIP_VSCODE=1' : false;
+
+const node = (args: string[], timeout: number) =>
+  spawnSync(process.execPath, args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+test('the extension in code-server: tree, problems, quick fix, graph', { skip, timeout: 600_000 }, () => {
+  const install = node(['scripts/vscode-e2e/install.mjs'], 480_000);
+  assert.equal(install.status, 0, `install failed:\n${install.stdout}\n${install.stderr}`);
+  const r = node(
+    [
+      'scripts/vscode-e2e/run.mjs',
+      '--workspace',
+      'test/fixtures/lint-defects',
+      '--tests',
+      'test/vscode/extension.e2e.ts',
+      '--screenshot',
+      'extension',
+    ],
+    300_000,
+  );
+  const out = `${r.stdout}\n${r.stderr}`;
+  const results = out.split('\n').filter((l) => /^(ok|not ok) \d+ |^\d+ passed, \d+ failed$/.test(l));
+  assert.equal(r.status, 0, `the VS Code suite failed:\n${results.join('\n')}\n\n${out.slice(-4000)}`);
+  assert.ok(results.includes('5 passed, 0 failed'), results.join('\n'));
+});
