@@ -20,6 +20,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -132,6 +133,13 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
     void cleanup().finally(() => process.exit(130));
   });
 }
+// A bug in this script must not leave code-server (a detached process group) running.
+for (const ev of ['uncaughtException', 'unhandledRejection']) {
+  process.once(ev, (e) => {
+    console.error(`[vscode-e2e] FAILED (${ev}): ${e instanceof Error ? e.stack : e}`);
+    void cleanup().finally(() => process.exit(1));
+  });
+}
 
 try {
   process.exitCode = await main();
@@ -208,7 +216,9 @@ async function main() {
     XDG_CACHE_HOME: dirs['xdg-cache'],
     XDG_STATE_HOME: dirs['xdg-state'],
     MWCHAIN_E2E_LOG: path.join(tmp, 'tests.log'), // the harness appends its lines here (test/vscode/harness.ts)
+    MWCHAIN_E2E_CONTROL: path.join(tmp, 'control'), // and asks for screenshots here
   };
+  mkdirSync(env.MWCHAIN_E2E_CONTROL);
   delete env.NODE_OPTIONS; // e.g. --import tsx from a parent test runner: not for code-server
   writeFileSync(env.MWCHAIN_E2E_LOG, '');
 
@@ -237,7 +247,7 @@ async function main() {
 
   let exitCode = 0;
   for (const s of suites) {
-    const code = await runSuite(s, port, env.MWCHAIN_E2E_LOG);
+    const code = await runSuite(s, port, env);
     if (code !== 0 && exitCode === 0) exitCode = code;
   }
   return exitCode;
@@ -305,8 +315,9 @@ async function startServer(env) {
   }
 }
 
-async function runSuite(s, port, logFile) {
+async function runSuite(s, port, env) {
   const start = Date.now();
+  const logFile = env.MWCHAIN_E2E_LOG;
   const logOffset = readFileSync(logFile).length;
   const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
   const payload = [
@@ -322,25 +333,60 @@ async function runSuite(s, port, logFile) {
   say(`suite ${s.name}: ${path.relative(ROOT, s.tests)} on ${path.relative(ROOT, s.workspace) || '.'}`);
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   // What the workbench logs (its own log service) and what the page prints: shown only when a suite
-  // fails or times out, as they are noisy (open-vsx lookups and the like).
+  // fails or times out (or with --verbose), as they are noisy (open-vsx lookups and the like).
   const noise = [];
   await page.exposeFunction('codeAutomationLog', (type, message) =>
     noise.push(`[workbench ${type}] ${message}`),
   );
-  page.on('console', (m) => {
-    noise.push(`[console ${m.type()}] ${m.text()}`);
-    // A test asks for a screenshot while the workbench shows what it set up (harness.screenshot).
-    const want = /mwchain-screenshot:([\w-]+)/.exec(m.text());
-    if (want) {
-      const file = path.join(ROOT, 'test-results', 'vscode', `${want[1]}.png`);
-      mkdirSync(path.dirname(file), { recursive: true });
-      void page.screenshot({ path: file }).then(
-        () => say(`screenshot ${path.relative(ROOT, file)}`),
-        (e) => say(`no screenshot ${want[1]}: ${e.message}`),
-      );
-    }
-  });
+  page.on('console', (m) => noise.push(`[console ${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => noise.push(`[page error] ${e.message}`));
+
+  // Screenshots. Once run() settles the workbench stops the extension host, which takes the extension's
+  // views and output channels away, so the harness asks for them while the tests still run: it writes
+  // <control>/<id>.json ({ name }) and waits for <id>.json.done (test/vscode/harness.ts).
+  const shotsDir = path.join(ROOT, 'test-results', 'vscode');
+  mkdirSync(shotsDir, { recursive: true });
+  const shots = [];
+  const takeShot = async (file) => {
+    await new Promise((r) => setTimeout(r, 300)); // let the last render land
+    await page.screenshot({ path: file }).then(
+      () => shots.push(path.relative(ROOT, file)),
+      (e) => say(`no screenshot ${path.relative(ROOT, file)}: ${e.message}`),
+    );
+  };
+  // Requests left by an earlier suite's extension host are not this suite's.
+  rmSync(env.MWCHAIN_E2E_CONTROL, { recursive: true, force: true });
+  mkdirSync(env.MWCHAIN_E2E_CONTROL);
+  const handled = new Set();
+  let polling = false;
+  const poll = async () => {
+    if (polling) return;
+    polling = true;
+    try {
+      for (const f of readdirSync(env.MWCHAIN_E2E_CONTROL).filter((f) => f.endsWith('.json'))) {
+        if (handled.has(f)) continue;
+        handled.add(f);
+        const request = path.join(env.MWCHAIN_E2E_CONTROL, f);
+        let name;
+        try {
+          name = JSON.parse(readFileSync(request, 'utf8')).name;
+        } catch {
+          handled.delete(f); // still being written
+          continue;
+        }
+        const file = name ? String(name).replace(/[^\w.-]+/g, '-') : (s.screenshot ?? s.name);
+        await takeShot(path.join(shotsDir, `${file}.png`));
+        writeFileSync(request + '.done', '');
+      }
+    } finally {
+      polling = false;
+    }
+  };
+  const poller = setInterval(
+    () => void poll().catch((e) => say(`screenshot request failed: ${e.message}`)),
+    150,
+  );
+
   let timer;
   const result = await new Promise((resolve) => {
     timer = setTimeout(() => resolve({ timedOut: true }), timeoutSec * 1000);
@@ -352,6 +398,8 @@ async function runSuite(s, port, logFile) {
       .catch((e) => resolve({ error: e }));
   });
   clearTimeout(timer);
+  clearInterval(poller);
+  while (polling) await new Promise((r) => setTimeout(r, 50));
 
   const lines = readFileSync(logFile).subarray(logOffset).toString('utf8').trimEnd();
   if (lines) console.log(lines);
@@ -370,16 +418,15 @@ async function runSuite(s, port, logFile) {
     console.log(`[vscode-e2e] workbench/browser messages:`);
     console.log(noise.join('\n'));
   } else if (code !== 0 && noise.length) {
-    console.log(`[vscode-e2e] last workbench/browser messages:`);
+    console.log(`[vscode-e2e] last workbench/browser messages (all with --verbose):`);
     console.log(noise.slice(-40).join('\n'));
   }
 
-  const shot = path.join(ROOT, 'test-results', 'vscode', `${s.screenshot ?? s.name}.png`);
-  mkdirSync(path.dirname(shot), { recursive: true });
-  await page.screenshot({ path: shot }).then(
-    () => say(`screenshot ${path.relative(ROOT, shot)}`),
-    (e) => say(`no screenshot: ${e.message}`),
-  );
+  // A module that did not ask for its screenshot (not written with the harness, or timed out) gets
+  // one now, of whatever the workbench shows after the tests.
+  const main = path.join(shotsDir, `${s.screenshot ?? s.name}.png`);
+  if (!shots.includes(path.relative(ROOT, main))) await takeShot(main);
+  for (const shot of shots) say(`screenshot ${shot}`);
   await page.close().catch(() => {});
   say(`suite ${s.name}: exit ${code} (${secs(start)})`);
   return code;
