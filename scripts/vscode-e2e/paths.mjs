@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CODE_SERVER_VERSION = '4.100.3'; // newest code-server whose engines.node is 20
-export const CACHE_DIR = path.join(ROOT, '.vscode-test', 'code-server');
+// MWCHAIN_CODE_SERVER_DIR moves the cache (e.g. to a CI cache volume); default .vscode-test/code-server.
+export const CACHE_DIR = process.env.MWCHAIN_CODE_SERVER_DIR
+  ? path.resolve(process.env.MWCHAIN_CODE_SERVER_DIR)
+  : path.join(ROOT, '.vscode-test', 'code-server');
 export const CODE_SERVER_BIN = path.join(CACHE_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 export const CHROMIUM = '/usr/bin/chromium';

@@ -180,7 +180,16 @@ async function main() {
 
   // A throwaway home, user data and extensions dir: nothing of the machine's VS Code state leaks in.
   const dirs = {};
-  for (const d of ['home', 'xdg-config', 'xdg-data', 'xdg-cache', 'xdg-state', 'user-data', 'extensions']) {
+  for (const d of [
+    'home',
+    'tmp',
+    'xdg-config',
+    'xdg-data',
+    'xdg-cache',
+    'xdg-state',
+    'user-data',
+    'extensions',
+  ]) {
     dirs[d] = path.join(tmp, d);
     mkdirSync(dirs[d], { recursive: true });
   }
@@ -215,6 +224,7 @@ async function main() {
     XDG_DATA_HOME: dirs['xdg-data'],
     XDG_CACHE_HOME: dirs['xdg-cache'],
     XDG_STATE_HOME: dirs['xdg-state'],
+    TMPDIR: dirs.tmp, // code-server's IPC sockets (vscode-ipc-*.sock) go here and are removed with it
     MWCHAIN_E2E_LOG: path.join(tmp, 'tests.log'), // the harness appends its lines here (test/vscode/harness.ts)
     MWCHAIN_E2E_CONTROL: path.join(tmp, 'control'), // and asks for screenshots here
   };

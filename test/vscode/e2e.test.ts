@@ -18,6 +18,9 @@ const node = (args: string[], timeout: number) =>
   });
 
 test('the extension in code-server: tree, problems, quick fix, graph', { skip, timeout: 600_000 }, () => {
+  // dist/ is what code-server loads: build it here too, so this file alone (node --test) is not stale.
+  const build = node(['scripts/build.mjs'], 120_000);
+  assert.equal(build.status, 0, `build failed:\n${build.stdout}\n${build.stderr}`);
   const install = node(['scripts/vscode-e2e/install.mjs'], 480_000);
   assert.equal(install.status, 0, `install failed:\n${install.stdout}\n${install.stderr}`);
   const r = node(

@@ -2,7 +2,8 @@
 // bundles them and passes them as extensionTestsPath). Each test is a named async function; they run in
 // order, each result is logged as "ok N name" / "not ok N name", then "N passed, M failed". The returned
 // run() rejects when any test failed, which makes the workbench report exit code 1.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, renameSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 
 export interface E2ETest {
   name: string;
@@ -14,10 +15,34 @@ export interface E2ETest {
 // run.mjs points this at a file it prints after the run: the extension host's own console goes to the
 // browser's console only in part, so the file is the dependable channel.
 const LOG_FILE = process.env.MWCHAIN_E2E_LOG;
+const CONTROL_DIR = process.env.MWCHAIN_E2E_CONTROL;
+let shotCount = 0;
 
 export function log(line: string): void {
   console.log(line);
   if (LOG_FILE) appendFileSync(LOG_FILE, line + '\n');
+}
+
+/**
+ * Asks run.mjs for a screenshot of the workbench as it is now, and waits until it is taken (at most
+ * 15 s): test-results/vscode/<name>.png. Without a name it is the suite's own (run.mjs --screenshot,
+ * else the module's name), which suite() takes after the last test, while the extension host still runs.
+ * Does nothing when not run by run.mjs.
+ */
+export async function screenshot(name?: string): Promise<void> {
+  if (!CONTROL_DIR) return;
+  const request = path.join(CONTROL_DIR, `${process.pid}-${++shotCount}.json`);
+  writeFileSync(request + '.tmp', JSON.stringify({ name: name ?? null }));
+  // rename() makes the request appear complete: run.mjs never reads a half-written file.
+  renameSync(request + '.tmp', request);
+  const end = Date.now() + 15_000;
+  while (!existsSync(request + '.done')) {
+    if (Date.now() > end) {
+      log(`  # screenshot ${name ?? ''} not taken within 15 s`);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 const indent = (text: string) =>
@@ -59,6 +84,7 @@ export function suite(title: string, tests: E2ETest[]): () => Promise<void> {
         log(indent(e instanceof Error ? (e.stack ?? e.message) : String(e)));
       }
     }
+    await screenshot();
     log(`${passed} passed, ${failed} failed`);
     if (failed > 0) throw new Error(`${failed} of ${tests.length} tests failed`);
   };
@@ -77,10 +103,4 @@ export async function eventually<T>(
     if (Date.now() > end) throw new Error(`${what}: not seen within ${timeout} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** Asks run.mjs for a screenshot of the workbench as it is now, and gives it time to take it. */
-export async function screenshot(name: string): Promise<void> {
-  console.log(`mwchain-screenshot:${name}`);
-  await new Promise((r) => setTimeout(r, 2000));
 }
