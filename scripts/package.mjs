@@ -10,6 +10,15 @@ const run = (cmd, args) => {
 
 run(process.execPath, ['scripts/build.mjs']);
 const out = 'mwchain.vsix';
-run(process.execPath, ['node_modules/@vscode/vsce/vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--out', out]);
+run(process.execPath, [
+  'node_modules/@vscode/vsce/vsce',
+  'package',
+  '--no-dependencies',
+  '--allow-missing-repository',
+  '--skip-license',
+  '--no-rewrite-relative-links',
+  '--out',
+  out,
+]);
 const mb = statSync(out).size / 1024 / 1024;
 console.log(`\n${out}: ${mb.toFixed(2)} MB (target: under 5 MB)`);
