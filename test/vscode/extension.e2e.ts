@@ -132,6 +132,45 @@ export const run = suite('the extension on lint-defects', [
     },
   },
   {
+    name: 'a CodeLens and a hover on a route registration show its chain',
+    timeout: 30_000,
+    fn: async () => {
+      const uri = appUri();
+      const doc = await vscode.workspace.openTextDocument(uri);
+      // `app.get(` stands on the line before `'/dashboard',`: the route is where its method is named
+      const line =
+        doc
+          .getText()
+          .split('\n')
+          .findIndex((l) => l.trim() === "'/dashboard',") - 1;
+      assert.ok(line >= 0);
+      const lenses = await eventually(
+        'the CodeLens on GET /dashboard',
+        async () => {
+          const all = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+            'vscode.executeCodeLensProvider',
+            uri,
+          );
+          return all.find((l) => l.range.start.line === line && l.command?.command === 'mwchain.showChain');
+        },
+        15_000,
+      );
+      assert.equal(lenses.command!.title, '3 middleware · 2 problems — Show chain');
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        uri,
+        new vscode.Position(line, 4),
+      );
+      const text = hovers
+        .flatMap((h) =>
+          h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value)),
+        )
+        .join('\n');
+      assert.match(text, /GET \/dashboard\*\* runs, in order:/);
+      assert.match(text, /3\. `tokenUser`/);
+    },
+  },
+  {
     name: 'the graph of a route renders in the webview, nodes clickable, no errors',
     timeout: 60_000,
     fn: async () => {
@@ -169,6 +208,27 @@ export const run = suite('the extension on lint-defects', [
         30_000,
       );
       await screenshot('extension-graph-panel');
+      // the graph follows the colour theme: switch to high contrast, it draws again without error
+      const before = (await vscode.commands.executeCommand<GraphStatus>('mwchain._graphStatus'))?.panel;
+      await vscode.workspace
+        .getConfiguration('workbench')
+        .update('colorTheme', 'Default High Contrast', vscode.ConfigurationTarget.Global);
+      try {
+        await eventually(
+          'the panel drawn again in high contrast',
+          async () => {
+            const st = (await vscode.commands.executeCommand<GraphStatus>('mwchain._graphStatus'))?.panel;
+            if (st?.error) throw new Error(`the editor panel failed to draw: ${st.error}`);
+            return st && st !== before && st.nodes > 0 ? st : undefined;
+          },
+          20_000,
+        );
+        await screenshot('extension-high-contrast');
+      } finally {
+        await vscode.workspace
+          .getConfiguration('workbench')
+          .update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+      }
     },
   },
 ]);
