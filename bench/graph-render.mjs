@@ -2,6 +2,7 @@
 // Renders a Mermaid flowchart of about 300 nodes with the bundled Mermaid in headless Chromium,
 // as the graph webview does, and prints the render times (one line of JSON).
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../scripts/vscode-e2e/paths.mjs';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,17 +11,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const text = readFileSync(process.argv[2], 'utf8');
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-  ],
+  args: ['--headless', ...CHROMIUM_ARGS],
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CODE_SERVER_BIN, ROOT } from './vscode-e2e/paths.mjs';
+import { CODE_SERVER_BIN, codeServerArgs, ROOT } from './vscode-e2e/paths.mjs';
 
 const run = (cmd, args, opts = {}) => {
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: ROOT, ...opts });
@@ -29,22 +29,10 @@ run(process.execPath, [CODE_SERVER_BIN, ...dirs, '--install-extension', path.joi
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 const port = Number(process.env.MWCHAIN_DEMO_PORT ?? 8321);
-const server = spawn(
-  process.execPath,
-  [
-    CODE_SERVER_BIN,
-    ...dirs,
-    '--bind-addr',
-    `127.0.0.1:${port}`,
-    '--auth',
-    'none',
-    '--disable-telemetry',
-    '--disable-update-check',
-    '--disable-workspace-trust',
-    example,
-  ],
-  { env: { ...process.env, HOME: home }, stdio: ['ignore', 'ignore', 'inherit'] },
-);
+const server = spawn(process.execPath, [CODE_SERVER_BIN, ...dirs, ...codeServerArgs(port), example], {
+  env: { ...process.env, HOME: home },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 for (let i = 0; i < 100; i++) {
   try {
     if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;

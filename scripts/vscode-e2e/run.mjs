@@ -28,7 +28,7 @@ import {
 import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CHROMIUM, CODE_SERVER_BIN, ROOT } from './paths.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, CODE_SERVER_BIN, codeServerArgs, ROOT } from './paths.mjs';
 
 const t0 = Date.now();
 const secs = (since) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
@@ -242,16 +242,7 @@ async function main() {
     executablePath: CHROMIUM,
     headless: true,
     env,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
+    args: CHROMIUM_ARGS,
   });
   say(`chromium ${browser.version()} (${secs(start)})`);
 
@@ -285,13 +276,7 @@ async function startServer(env) {
       process.execPath,
       [
         CODE_SERVER_BIN,
-        '--bind-addr',
-        `127.0.0.1:${port}`,
-        '--auth',
-        'none',
-        '--disable-telemetry',
-        '--disable-update-check',
-        '--disable-workspace-trust',
+        ...codeServerArgs(port),
         '--disable-getting-started-override',
         '--user-data-dir',
         path.join(tmp, 'user-data'),
