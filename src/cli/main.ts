@@ -26,10 +26,11 @@ function main(argv: string[]): number {
       io.out(version + '\n');
       return 0;
     }
-    if (args.flags.has('help') || args.command === undefined) {
+    if (args.flags.has('help')) {
       io.out(HELP + '\n');
-      return args.command === undefined && !args.flags.has('help') ? 2 : 0;
+      return 0;
     }
+    if (args.command === undefined) throw new UsageError('missing command: graph or lint (try mwchain --help)');
     switch (args.command) {
       case 'graph':
         return graphCommand(args, io);

@@ -33,6 +33,7 @@ test('usage errors exit 2 with one line on stderr and no stack', () => {
     ['graph', fixture('cjs-basic'), '--app', 'nope:1'],
     ['graph', fixture('cjs-basic'), '--route'],
     ['frobnicate'],
+    [],
   ]) {
     const r = mwchain(...args);
     assert.equal(r.code, 2, args.join(' '));
