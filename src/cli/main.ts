@@ -30,7 +30,8 @@ function main(argv: string[]): number {
       io.out(HELP + '\n');
       return 0;
     }
-    if (args.command === undefined) throw new UsageError('missing command: graph or lint (try mwchain --help)');
+    if (args.command === undefined)
+      throw new UsageError('missing command: graph or lint (try mwchain --help)');
     switch (args.command) {
       case 'graph':
         return graphCommand(args, io);

@@ -45,7 +45,7 @@ export function lint(model: AnalysisModel, options: LintOptions = {}): LintResul
         findings.push({
           rule: rule.meta.id,
           severity,
-          message: r.message,
+          message: r.message.charAt(0).toUpperCase() + r.message.slice(1),
           location: loc(r.node),
           endLocation: endLoc(r.node),
           related: (r.related ?? []).flatMap((x) => {

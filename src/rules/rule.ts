@@ -79,9 +79,18 @@ export interface Rule {
 
 export const routeLabel = (method: string, path: string): string => `${method} ${path}`;
 
-/** `name` (file:line) for messages. */
+/** How a message names a function: its name, or for an inline one, its role and route. */
 export function describe(f: LintFunction): string {
-  return `\`${f.name}\``;
+  if (f.name !== 'anonymous') return `\`${f.name}\``;
+  const role =
+    f.role === 'handler' || f.role === 'catchAll'
+      ? 'handler'
+      : f.role === 'errorHandler'
+        ? 'error handler'
+        : f.role === 'param'
+          ? 'param callback'
+          : 'middleware';
+  return f.routes.length === 1 ? `the ${role} of ${f.routes[0]}` : `an anonymous ${role}`;
 }
 
 /**

@@ -50,7 +50,7 @@ ruleTests('swallowed-error', {
           line: 6,
           column: 5,
           message:
-            'The error caught here in `anonymous` is neither passed to next(err), rethrown nor answered, so it disappears and GET / never finishes properly.',
+            'The error caught here in the handler of GET / is neither passed to next(err), rethrown nor answered, so it disappears and GET / never finishes properly.',
         },
       ],
     },
@@ -63,7 +63,7 @@ ruleTests('swallowed-error', {
         {
           line: 6,
           column: 12,
-          message: /The rejection this \.catch\(\) handles in `anonymous` is neither passed/,
+          message: /The rejection this \.catch\(\) handles in the handler of GET \/ is neither passed/,
         },
       ],
     },
@@ -73,7 +73,11 @@ ruleTests('swallowed-error', {
         `const fs = require('fs');\napp.get('/', (req, res) => {\n  fs.readFile('x', (err, buf) => {\n    if (err) { console.log(err); return; }\n    res.send(buf);\n  });\n});`,
       ),
       errors: [
-        { line: 5, column: 21, message: /The `err` this callback receives in `anonymous` is neither passed/ },
+        {
+          line: 5,
+          column: 21,
+          message: /The `err` this callback receives in the handler of GET \/ is neither passed/,
+        },
       ],
     },
   ],

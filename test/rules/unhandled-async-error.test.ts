@@ -77,7 +77,8 @@ ruleTests('unhandled-async-error', {
         {
           line: 4,
           column: 3,
-          message: /This promise in `anonymous` is neither awaited, returned nor given a rejection handler/,
+          message:
+            /This promise in the handler of (POST \/audit|GET \/) is neither awaited, returned nor given a rejection handler/,
         },
       ],
     },
@@ -91,7 +92,8 @@ ruleTests('unhandled-async-error', {
         {
           line: 5,
           column: 3,
-          message: /This promise in `anonymous` is neither awaited, returned nor given a rejection handler/,
+          message:
+            /This promise in the handler of (POST \/audit|GET \/) is neither awaited, returned nor given a rejection handler/,
         },
       ],
     },
