@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import type { RouteModel } from './express/express-chains';
 import { ExpressFrontEnd } from './express/express-front-end';
+import { FastifyFrontEnd } from './fastify/fastify-front-end';
 import { KoaFrontEnd } from './koa/koa-front-end';
 import type { FrontEnd } from './front-end';
 import { FrameworkVersions } from './framework-version';
@@ -51,7 +52,7 @@ export class ChainAnalyzer {
   private readonly index: SourceIndex;
   private readonly resolver: ModuleResolver;
   private readonly versions: FrameworkVersions;
-  private readonly frontEnds: FrontEnd[] = [new ExpressFrontEnd(), new KoaFrontEnd()];
+  private readonly frontEnds: FrontEnd[] = [new ExpressFrontEnd(), new KoaFrontEnd(), new FastifyFrontEnd()];
   private readonly defaultOptions: ts.CompilerOptions;
   private readonly notes: string[];
   private current: AnalysisModel | undefined;

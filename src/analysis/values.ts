@@ -165,6 +165,8 @@ export interface Entry {
   container?: Container;
   /** for a function from a package: the package (`cors`, `express-async-handler`). */
   module?: string;
+  /** Fastify: the lifecycle hook it is registered for (`onRequest`, `preHandler`, `errorHandler`). */
+  hook?: string;
   unresolved?: string;
 }
 

@@ -30,7 +30,9 @@ export function fixesFor(f: Finding, ctx: FixContext): Fix[] {
     edits && edits.length ? [{ title, isPreferred, changes: [{ file: f.location.file, edits }] }] : [];
   switch (f.rule) {
     case 'double-response':
-      return one('Return here, so nothing runs after this', true, returnBefore(sf, f));
+      return /does not return the reply/.test(f.message)
+        ? one('Return the reply (return reply.send(...))', true, returnBefore(sf, f))
+        : one('Return here, so nothing runs after this', true, returnBefore(sf, f));
     case 'swallowed-error':
       return one('Pass the error to next(err)', true, passCaughtError(sf, f));
     case 'unhandled-async-error':

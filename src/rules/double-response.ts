@@ -1,5 +1,6 @@
+import { ts } from 'ts-morph';
 import { describe, fitsConvention, type Rule } from './rule';
-import { lineOf } from './wording';
+import { lineOf, nameNode } from './wording';
 
 export const doubleResponse: Rule = {
   meta: {
@@ -15,11 +16,13 @@ export const doubleResponse: Rule = {
         const message =
           d.kind === 'respond-respond'
             ? `${describe(f)} already responded at line ${line} and responds again here on the same path: Express throws ERR_HTTP_HEADERS_SENT.`
-            : d.kind === 'respond-next'
-              ? `${describe(f)} already responded at line ${line} and then calls next() here, so whatever runs next responds a second time (ERR_HTTP_HEADERS_SENT).`
-              : `${describe(f)} called next() at line ${line} and then responds here, while the rest of the chain may already have responded.`;
+            : d.kind === 'respond-continue'
+              ? `${describe(f)} sends at line ${line} but does not return the reply, so Fastify goes on with the request and the handler answers a second time; write \`return reply.send(...)\`.`
+              : d.kind === 'respond-next'
+                ? `${describe(f)} already responded at line ${line} and then calls next() here, so whatever runs next responds a second time (ERR_HTTP_HEADERS_SENT).`
+                : `${describe(f)} called next() at line ${line} and then responds here, while the rest of the chain may already have responded.`;
         ctx.report({
-          node: d.second,
+          node: ts.isFunctionLike(d.second) ? nameNode(f.fn) : d.second,
           message,
           related: [{ message: 'the first one', node: d.first }],
           routes: f.routes,

@@ -230,3 +230,15 @@ test('unawaited-next (Koa): await it, making the function async', () => {
   );
   assert.match(text, /app\.use\(async function timing\(ctx, next\) \{\n {2}await next\(\);/);
 });
+
+test('double-response (Fastify): return the reply from an async hook', () => {
+  const text = fixAndCheck(
+    'double-response',
+    /Return the reply/,
+    {
+      'app.js': `const app = require('fastify')();\napp.addHook('preHandler', async function guard(req, reply) {\n  if (!req.headers.authorization) {\n    reply.code(401).send('no');\n  }\n});\napp.get('/', async () => ({ ok: true }));\n`,
+    },
+    { fastify: '^5.2.0' },
+  );
+  assert.match(text, /    return reply\.code\(401\)\.send\('no'\);/);
+});

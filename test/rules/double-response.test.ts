@@ -70,3 +70,42 @@ ruleTests('double-response', {
     },
   ],
 });
+
+// Fastify: an async hook that sends must return the reply, or the request goes on to the handler.
+const fastify = (body: string) => ({
+  'package.json': JSON.stringify({ name: 'f', private: true, dependencies: { fastify: '^5.2.0' } }),
+  'app.js': `const app = require('fastify')();\n${body}\napp.get('/', async () => ({ ok: true }));\nmodule.exports = app;\n`,
+});
+
+ruleTests('double-response', {
+  valid: [
+    {
+      name: 'Fastify: returns the reply it sent',
+      files: fastify(
+        `app.addHook('preHandler', async (req, reply) => {\n  if (!req.headers.authorization) return reply.code(401).send('no');\n});`,
+      ),
+    },
+    {
+      name: 'Fastify: a callback hook that calls done',
+      files: fastify(
+        `app.addHook('onRequest', (req, reply, done) => {\n  req.t = Date.now();\n  done();\n});`,
+      ),
+    },
+  ],
+  invalid: [
+    {
+      name: 'Fastify: an async hook that sends without returning the reply',
+      files: fastify(
+        `app.addHook('preHandler', async function guard(req, reply) {\n  if (!req.headers.authorization) {\n    reply.code(401).send('no');\n  }\n});`,
+      ),
+      errors: [
+        {
+          line: 2,
+          column: 42,
+          message:
+            '`guard` sends at line 4 but does not return the reply, so Fastify goes on with the request and the handler answers a second time; write `return reply.send(...)`.',
+        },
+      ],
+    },
+  ],
+});

@@ -3,6 +3,13 @@ import { APP, ruleTests } from '../support/rule-tester';
 ruleTests('unterminated-middleware', {
   valid: [
     {
+      name: 'Fastify: an async handler answers with what it returns',
+      files: {
+        'package.json': JSON.stringify({ name: 'f', private: true, dependencies: { fastify: '^5.2.0' } }),
+        'app.js': `const app = require('fastify')();\napp.get('/', async (req) => {\n  if (req.query.a) return { a: 1 };\n  return { b: 2 };\n});`,
+      },
+    },
+    {
       name: 'an async IIFE whose rejection goes to next',
       code: APP(
         `app.get('/', (req, res, next) => {\n  (async () => {\n    const x = await Promise.resolve(1);\n    res.json(x);\n  })().catch(next);\n});`,

@@ -10,6 +10,10 @@ export interface Convention {
   ctx?: number;
   /** Koa and Hono: `next()` returns a promise that must be awaited or returned. */
   nextReturnsPromise: boolean;
+  /** Fastify handlers: a returned value is the response. */
+  returnResponds?: boolean;
+  /** Fastify hooks: when an async one settles the request goes on, unless it returned the reply. */
+  asyncEndContinues?: boolean;
 }
 
 export const EXPRESS_MIDDLEWARE: Convention = { req: 0, res: 1, next: 2, nextReturnsPromise: false };
@@ -22,6 +26,26 @@ export const EXPRESS_ERROR_HANDLER: Convention = {
 };
 /** `router.param(name, (req, res, next, value) => ...)` */
 export const EXPRESS_PARAM: Convention = { req: 0, res: 1, next: 2, nextReturnsPromise: false };
+export const FASTIFY_HANDLER: Convention = {
+  req: 0,
+  res: 1,
+  nextReturnsPromise: false,
+  returnResponds: true,
+};
+export const FASTIFY_HOOK: Convention = {
+  req: 0,
+  res: 1,
+  next: 2,
+  nextReturnsPromise: false,
+  asyncEndContinues: true,
+};
+export const FASTIFY_ERROR_HANDLER: Convention = {
+  err: 0,
+  req: 1,
+  res: 2,
+  nextReturnsPromise: false,
+  returnResponds: true,
+};
 export const KOA_MIDDLEWARE: Convention = { ctx: 0, next: 1, nextReturnsPromise: true };
 
 /** Response methods that end an Express (and Connect) response. */

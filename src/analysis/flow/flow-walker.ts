@@ -8,7 +8,8 @@ import { RESPOND_METHODS, type Convention } from './convention';
 import { dedupe, effects, START, type PathEnd, type PathState } from './path-state';
 
 export interface DoubleResponse {
-  kind: 'respond-respond' | 'respond-next' | 'next-respond';
+  /** respond-continue: a Fastify async hook that sent and did not return the reply. */
+  kind: 'respond-respond' | 'respond-next' | 'next-respond' | 'respond-continue';
   first: ts.Node;
   second: ts.Node;
 }
@@ -61,10 +62,13 @@ class FlowWalker {
   /** err-first callback parameters in scope: testing one opens an error branch. */
   private errParams = new Map<string, ts.Node>();
 
+  private readonly isAsync: boolean;
+
   constructor(
     private readonly fn: ts.FunctionLikeDeclaration,
-    conv: Convention,
+    private readonly conv: Convention,
   ) {
+    this.isAsync = !!ts.getModifiers(fn)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
     const params = fn.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
     const at = (i: number | undefined) => {
       const p = i === undefined ? undefined : params[i];
@@ -79,17 +83,22 @@ class FlowWalker {
       this.collectLocalFns(body);
       for (const s of this.block(body.statements, [START])) this.end('fall', s, this.fn);
     } else if (body) {
-      for (const s of this.expr(body, [START])) this.end('return', s, body);
+      for (const s of this.returned(body, this.expr(body, [START]), body)) this.end('return', s, body, body);
     }
     return { ends: this.ends, doubles: [...this.doubles.values()], swallows: [...this.swallows] };
   }
 
   // ---- ends and effects ------------------------------------------------------------------
 
-  private end(how: PathEnd['how'], state: PathState, at: ts.Node): void {
+  private end(how: PathEnd['how'], state: PathState, at: ts.Node, value?: ts.Expression): void {
     if (this.frames.length > 0 && how !== 'throw') {
       this.frames[this.frames.length - 1]!.push(state);
       return;
+    }
+    // Fastify: an async hook that settles lets the request go on, unless it returned the reply.
+    if (this.conv.asyncEndContinues && this.isAsync && how !== 'throw' && !(value && this.isReply(value))) {
+      if (state.responses.length > 0) this.double('respond-continue', state.responses[0]!, at);
+      state = { ...state, nexts: [...state.nexts.slice(0, 1), at] };
     }
     if (state.inCatch && how !== 'throw' && effects(state) === state.inCatch.effects)
       this.swallows.add(state.inCatch.node);
@@ -115,6 +124,23 @@ class FlowWalker {
 
   private double(kind: DoubleResponse['kind'], first: ts.Node, second: ts.Node): void {
     if (!this.doubles.has(second)) this.doubles.set(second, { kind, first, second });
+  }
+
+  /** Fastify handlers: returning a value (not the reply) answers with it. */
+  private returned(e: ts.Expression, states: PathState[], at: ts.Node): PathState[] {
+    if (!this.conv.returnResponds || this.frames.length > 0 || this.isReply(e)) return states;
+    let inner = e;
+    while (ts.isAwaitExpression(inner) || ts.isParenthesizedExpression(inner)) inner = inner.expression;
+    if (inner.kind === ts.SyntaxKind.VoidExpression || (ts.isIdentifier(inner) && inner.text === 'undefined'))
+      return states;
+    return this.respond(states, at);
+  }
+
+  /** `reply`, or a call on it (`reply.send(x)`, `reply.code(400).send()`). */
+  private isReply(e: ts.Expression): boolean {
+    let inner = e;
+    while (ts.isAwaitExpression(inner) || ts.isParenthesizedExpression(inner)) inner = inner.expression;
+    return this.isRoot(inner, this.names.res);
   }
 
   // ---- statements ------------------------------------------------------------------------
@@ -143,7 +169,8 @@ class FlowWalker {
         return this.block((s as ts.Block).statements, states);
       case ts.SyntaxKind.ReturnStatement: {
         const e = (s as ts.ReturnStatement).expression;
-        for (const st of e ? this.expr(e, states) : states) this.end('return', st, s);
+        const after = e ? this.returned(e, this.expr(e, states), s) : states;
+        for (const st of after) this.end('return', st, s, e);
         return [];
       }
       case ts.SyntaxKind.ThrowStatement: {
