@@ -240,5 +240,5 @@ test('double-response (Fastify): return the reply from an async hook', () => {
     },
     { fastify: '^5.2.0' },
   );
-  assert.match(text, /    return reply\.code\(401\)\.send\('no'\);/);
+  assert.match(text, / {4}return reply\.code\(401\)\.send\('no'\);/);
 });
