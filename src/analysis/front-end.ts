@@ -2,6 +2,7 @@
 // semantics of calls on its apps and routers. Everything it registers lands in `Container.layers`.
 import type { RouteModel } from './express/express-chains';
 import type { Interpreter } from './interpreter';
+import type { Framework } from './model';
 import type { Registration } from './lint-model';
 import type { Item, TreeNode } from './model';
 import type { CallSite, Container, Entry, Value } from './values';
@@ -34,4 +35,27 @@ export interface FrontEnd {
   tree(app: Container): TreeNode[];
   /** Whether a rejected promise from a handler reaches error handling, given the installed version. */
   forwardsRejections(version: string | null): boolean | null;
+}
+
+/** An app or router created at a call (`express()`, `new Koa()`, `fastify()`), named after its variable. */
+export function containerAt(
+  interp: Interpreter,
+  site: CallSite,
+  frontEnd: FrontEnd,
+  framework: Framework,
+  kind: Container['kind'],
+  fallbackName: string,
+): Value {
+  const createdAt = interp.loc(interp.fileOf(site.file), site.node);
+  const c = interp.newContainer({
+    id: `${createdAt.file}:${createdAt.line}`,
+    kind,
+    framework,
+    name: site.nameHint ?? fallbackName,
+    createdAt,
+    node: site.node,
+    absFile: site.file,
+    frontEnd,
+  });
+  return { k: 'container', c };
 }

@@ -1,7 +1,7 @@
 // Express 4/5 (and the standalone `router` package): `express()`, `express.Router()`, and what
 // `use`, `route`, `param` and the HTTP-method calls register on apps and routers.
 import { METHODS } from 'node:http';
-import type { FrontEnd } from '../front-end';
+import { containerAt, type FrontEnd } from '../front-end';
 import { short, type Interpreter } from '../interpreter';
 import { entriesFrom, looksLikePath, pathSpecOf } from '../entries';
 import { expressRoutes } from './express-chains';
@@ -48,27 +48,20 @@ export class ExpressFrontEnd implements FrontEnd {
         call: (site) => ({ k: 'external', name: this.callText(site, interp) }),
       };
     }
-    return { k: 'builtin', name: 'express', props, call: (site) => this.create('app', site, interp, 'app') };
+    return {
+      k: 'builtin',
+      name: 'express',
+      props,
+      call: (site) => containerAt(interp, site, this, 'express', 'app', 'app'),
+    };
   }
 
   private routerConstructor(interp: Interpreter, name: string): BuiltinValue {
-    return { k: 'builtin', name, call: (site) => this.create('router', site, interp, 'router') };
-  }
-
-  private create(kind: Container['kind'], site: CallSite, interp: Interpreter, fallback: string): Value {
-    const file = interp.fileOf(site.file);
-    const createdAt = interp.loc(file, site.node);
-    const c = interp.newContainer({
-      id: `${createdAt.file}:${createdAt.line}`,
-      kind,
-      framework: 'express',
-      name: site.nameHint ?? fallback,
-      createdAt,
-      node: site.node,
-      absFile: site.file,
-      frontEnd: this,
-    });
-    return { k: 'container', c };
+    return {
+      k: 'builtin',
+      name,
+      call: (site) => containerAt(interp, site, this, 'express', 'router', 'router'),
+    };
   }
 
   callMethod(c: Container, method: string, site: CallSite, interp: Interpreter): Value {

@@ -5,7 +5,7 @@ import { ts } from 'ts-morph';
 import { entriesFrom, pathSpecOf } from '../entries';
 import type { RouteModel } from '../express/express-chains';
 import { FASTIFY_ERROR_HANDLER, FASTIFY_HANDLER, FASTIFY_HOOK } from '../flow/convention';
-import type { FrontEnd } from '../front-end';
+import { containerAt, type FrontEnd } from '../front-end';
 import { short, type Interpreter } from '../interpreter';
 import type { Registration } from '../lint-model';
 import type { Item, ItemKind, TreeNode } from '../model';
@@ -38,20 +38,7 @@ export class FastifyFrontEnd implements FrontEnd {
 
   packageValue(name: string, _specifier: string, interp: Interpreter): Value | undefined {
     if (name !== 'fastify') return undefined;
-    const create = (site: CallSite): Value => {
-      const createdAt = interp.loc(interp.fileOf(site.file), site.node);
-      const c = interp.newContainer({
-        id: `${createdAt.file}:${createdAt.line}`,
-        kind: 'app',
-        framework: 'fastify',
-        name: site.nameHint ?? 'fastify',
-        createdAt,
-        node: site.node,
-        absFile: site.file,
-        frontEnd: this,
-      });
-      return { k: 'container', c };
-    };
+    const create = (site: CallSite): Value => containerAt(interp, site, this, 'fastify', 'app', 'fastify');
     const factory: Value = { k: 'builtin', name: 'fastify', call: create };
     return { k: 'builtin', name: 'fastify', call: create, props: { default: factory, fastify: factory } };
   }

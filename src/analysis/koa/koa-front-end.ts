@@ -4,7 +4,7 @@
 import { entriesFrom } from '../entries';
 import type { RouteModel } from '../express/express-chains';
 import { KOA_MIDDLEWARE } from '../flow/convention';
-import type { FrontEnd } from '../front-end';
+import { containerAt, type FrontEnd } from '../front-end';
 import { short, type Interpreter } from '../interpreter';
 import type { Registration } from '../lint-model';
 import type { Item, TreeNode } from '../model';
@@ -17,21 +17,7 @@ export class KoaFrontEnd implements FrontEnd {
 
   packageValue(name: string, _specifier: string, interp: Interpreter): Value | undefined {
     if (name !== 'koa') return undefined;
-    const create = (site: CallSite): Value => {
-      const file = interp.fileOf(site.file);
-      const createdAt = interp.loc(file, site.node);
-      const c = interp.newContainer({
-        id: `${createdAt.file}:${createdAt.line}`,
-        kind: 'app',
-        framework: 'koa',
-        name: site.nameHint ?? 'app',
-        createdAt,
-        node: site.node,
-        absFile: site.file,
-        frontEnd: this,
-      });
-      return { k: 'container', c };
-    };
+    const create = (site: CallSite): Value => containerAt(interp, site, this, 'koa', 'app', 'app');
     return {
       k: 'builtin',
       name: 'Koa',
