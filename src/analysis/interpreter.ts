@@ -1164,7 +1164,7 @@ export class Interpreter {
 
   // ---- objects and functions -------------------------------------------------------------
 
-  readProp(v: Value, key: string, _from?: Value): Value {
+  readProp(v: Value, key: string): Value {
     switch (v.k) {
       case 'obj': {
         const p = v.props.get(key);

@@ -65,7 +65,6 @@ export function activate(context: vscode.ExtensionContext): void {
     `activated; folders: ${(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()).join(', ')}`,
   );
   void watcher.openAll().then(() => tree.refresh());
-  if (process.env.MWCHAIN_DEBUG) log.show(true);
 }
 
 export function deactivate(): void {}

@@ -24,7 +24,7 @@ export class QuickFixProvider implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     for (const d of context.diagnostics) {
       if (d.source !== 'mwchain') continue;
-      const finding = findingFor(result.lint.findings, doc, folder, d);
+      const finding = findingFor(result.lint.findings, doc, d);
       if (!finding) {
         this.log.appendLine(
           `quick fixes: no finding behind "${d.message}" at ${d.range.start.line + 1}:${d.range.start.character + 1}`,
@@ -61,12 +61,10 @@ export class QuickFixProvider implements vscode.CodeActionProvider {
 function findingFor(
   findings: Finding[],
   doc: vscode.TextDocument,
-  folder: vscode.WorkspaceFolder,
   d: vscode.Diagnostic,
 ): Finding | undefined {
   const rel = vscode.workspace.asRelativePath(doc.uri, false).split('\\').join('/');
   const code = typeof d.code === 'object' ? d.code.value : d.code;
-  void folder;
   return findings.find(
     (f) =>
       f.rule === code &&

@@ -70,10 +70,7 @@ function returnBefore(sf: ts.SourceFile, f: Finding): TextEdit[] | undefined {
     (!ts.isBlock(stmt.parent) && !ts.isSourceFile(stmt.parent) && !ts.isIfStatement(stmt.parent))
   )
     return undefined;
-  if (ts.isIfStatement(stmt.parent)) {
-    // `if (x) res.send();` -> `if (x) return res.send();`
-    return [{ start: stmt.getStart(sf), end: stmt.getStart(sf), text: 'return ' }];
-  }
+  // in a block, or the body of an `if`: `if (x) res.send();` -> `if (x) return res.send();`
   return [{ start: stmt.getStart(sf), end: stmt.getStart(sf), text: 'return ' }];
 }
 
