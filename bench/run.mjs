@@ -22,6 +22,7 @@ import {
   isCurrent,
   readManifest,
 } from './generate-workspace.mjs';
+import { agentOverhead } from './agent-overhead/section.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORKSPACE_REL = path.relative(ROOT, DEFAULT_OUT);
@@ -35,6 +36,7 @@ const SECTIONS = [
   { name: 'lint', title: 'lint vs graph', run: lintVsGraph },
   { name: 'webview', title: 'graph webview: 300-node render', run: graphRender },
   { name: 'activation', title: 'extension activation (code-server)', run: activationTime },
+  { name: 'agent', title: 'runtime agent: server CPU per request', run: agentOverhead },
 ];
 
 // ---- sections ------------------------------------------------------------------------------

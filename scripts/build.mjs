@@ -1,8 +1,10 @@
 // Bundles into dist/ with esbuild: the extension (vscode external, no TypeScript in it), the
 // analysis worker it starts, and the CLI. Copies Mermaid into media/ for the graph webview.
 import { build } from 'esbuild';
-import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { plainTypeScriptApi } from './plain-ts-plugin.mjs';
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const common = {
   bundle: true,
@@ -35,6 +37,17 @@ await Promise.all([
     outfile: 'dist/cli.js',
     format: 'cjs',
     banner: { js: '#!/usr/bin/env node' },
+  }),
+  // the runtime agent, preloaded into the user's app: Node built-ins only
+  build({
+    bundle: true,
+    platform: 'node',
+    target: 'node18',
+    logLevel: 'warning',
+    entryPoints: ['src/agent/index.ts'],
+    outfile: 'dist/agent.js',
+    format: 'cjs',
+    define: { AGENT_VERSION: JSON.stringify(version) },
   }),
 ]);
 chmodSync('dist/cli.js', 0o755);

@@ -1,0 +1,199 @@
+// The `agent` section of bench/run.mjs: what the runtime agent (dist/agent.js) costs an Express app.
+//
+// One Express 4 app with 10 middleware runs as four servers on 127.0.0.1: bare, with the agent and
+// the trace off, with the agent writing its trace to a file, and, for comparison, under the
+// OpenTelemetry HTTP + Express instrumentations. autocannon loads them in alternating rounds and
+// the cost of a request is the server's CPU time (utime + stime from /proc/<pid>/stat) over the
+// requests answered: with client and servers sharing two cores, throughput swings far more than that.
+import autocannon from 'autocannon';
+import { fork, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, closeSync, rmSync, statSync, truncateSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..', '..');
+const AGENT = '/tmp/fake-agent.cjs'; // TEMP
+const ROUNDS = 5;
+const ROUND_SECONDS = 2.5;
+const WARMUP_SECONDS = 2;
+const CONNECTIONS = 10;
+
+/** @param {{line: (s: string) => void, fail: (msg: string) => void}} ctx */
+export async function agentOverhead(ctx) {
+  if (!existsSync('/proc/self/stat')) return ctx.fail('needs /proc/<pid>/stat (Linux) to read server CPU time');
+  const hasAgent = existsSync(AGENT);
+  if (!hasAgent)
+    ctx.fail(`${path.relative(ROOT, AGENT)} is missing: run \`node scripts/build.mjs\` (only the baseline and OpenTelemetry are measured)`);
+
+  const dir = appDir();
+  const traceFile = path.join(dir, 'trace.jsonl');
+  const variants = [
+    { name: 'baseline', args: [] },
+    ...(hasAgent
+      ? [
+          { name: 'agent, trace off', args: ['--require', AGENT], target: 0.97 },
+          { name: 'agent, trace to a file', args: ['--require', AGENT], env: { MWCHAIN_TRACE: traceFile }, target: 0.9 },
+        ]
+      : []),
+    { name: 'OpenTelemetry express + http, in-memory exporter', args: ['--require', path.join(HERE, 'otel-preload.cjs')], otel: true },
+  ];
+  try {
+    for (const v of variants) {
+      v.costs = [];
+      v.server = await startServer(dir, v).catch((e) => ctx.fail(e.message));
+      if (!v.server) return;
+    }
+    for (const v of variants) {
+      const r = await load(v.server.port, WARMUP_SECONDS);
+      if (r.problem) return ctx.fail(`${v.name}: warm-up: ${r.problem}`);
+    }
+    const otel = variants.find((v) => v.otel);
+    const spans = await askSpans(otel.server.child);
+    const perRequest = (spans.server + spans.middleware + spans.handler + spans.other) / Math.max(spans.server, 1);
+    if (!spans.server || !spans.middleware)
+      return ctx.fail(`OpenTelemetry traced no Express layers in the warm-up: ${JSON.stringify(spans)}`);
+    if (hasAgent) {
+      const problem = traceProblem(traceFile);
+      if (problem) return ctx.fail(`agent, trace to a file: ${problem}`);
+      truncateSync(traceFile);
+    }
+
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const v of variants) {
+        const before = cpuSeconds(v.server.child.pid);
+        const r = await load(v.server.port, ROUND_SECONDS);
+        // Work a request leaves behind (a buffered write, a GC) belongs to its cost.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const cpu = cpuSeconds(v.server.child.pid) - before;
+        if (r.problem) return ctx.fail(`${v.name}: round ${round + 1}: ${r.problem}`);
+        v.costs.push((cpu / r.requests) * 1e6);
+        if (v.env?.MWCHAIN_TRACE) {
+          const problem = traceProblem(traceFile);
+          if (problem) return ctx.fail(`${v.name}: round ${round + 1}: ${problem}`);
+          truncateSync(traceFile); // a round writes tens of MB; the content was checked
+        }
+      }
+    }
+
+    const base = median(variants[0].costs);
+    ctx.line(
+      `Express 4 app, 10 middleware, 127.0.0.1; server CPU per request, median of ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s, autocannon ${CONNECTIONS} connections`,
+    );
+    for (const v of variants) {
+      const cost = median(v.costs);
+      const rounds = v.costs.map((c) => c.toFixed(1)).join(', ');
+      const eff = v === variants[0] ? '' : `; efficiency ${(base / cost).toFixed(2)}${v.target ? ` (target >= ${v.target})` : ''}`;
+      ctx.line(`${v.name}: ${cost.toFixed(1)} µs/request (${rounds})${eff}`);
+    }
+    ctx.line(`  OpenTelemetry made ${perRequest.toFixed(1)} spans per request in the warm-up (${spans.middleware} middleware, ${spans.handler} handler, ${spans.server} server)`);
+  } finally {
+    for (const v of variants) v.server?.child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A temporary folder with the app and Express 4 installed as node_modules/express: copied rather
+ * than symlinked, since Node resolves a symlink to node_modules/express4 and OpenTelemetry (like
+ * anything else hooking `express` by name) would not recognise it. NODE_PATH finds the hoisted
+ * dependencies of Express 4 in the repository's node_modules.
+ */
+function appDir() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mwchain-bench-agent-'));
+  cpSync(path.join(ROOT, 'node_modules', 'express4'), path.join(dir, 'node_modules', 'express'), { recursive: true });
+  cpSync(path.join(HERE, 'app.cjs'), path.join(dir, 'app.cjs'));
+  return dir;
+}
+
+function startServer(dir, variant) {
+  // MWCHAIN_* settings of the shell running the bench must not change what a variant measures.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MWCHAIN_')));
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(dir, 'app.cjs'), [], {
+      cwd: dir,
+      execArgv: variant.args,
+      env: { ...env, ...variant.env, NODE_PATH: path.join(ROOT, 'node_modules') },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`${variant.name}: the server did not report a port within 15 s:\n${stderr}`));
+    }, 15_000);
+    child.on('message', (msg) => {
+      if (msg?.port === undefined) return;
+      clearTimeout(timer);
+      resolve({ child, port: msg.port });
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${variant.name}: the server exited (${code ?? signal}) before listening:\n${stderr}`));
+    });
+  });
+}
+
+/** Loads GET / for `seconds`; the 2xx answers it counted, or what went wrong. */
+async function load(port, seconds) {
+  const r = await autocannon({ url: `http://127.0.0.1:${port}/`, connections: CONNECTIONS, duration: seconds });
+  if (r.errors || r.timeouts || r.non2xx)
+    return { problem: `${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx answers` };
+  if (!r['2xx']) return { problem: 'no request answered' };
+  return { requests: r['2xx'] };
+}
+
+let ticksPerSecond;
+/** utime + stime of a process, fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name). */
+function cpuSeconds(pid) {
+  ticksPerSecond ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
+function askSpans(child) {
+  return new Promise((resolve) => {
+    const onMessage = (msg) => {
+      if (msg?.type !== 'spans') return;
+      child.off('message', onMessage);
+      resolve(msg);
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'spans' });
+  });
+}
+
+/**
+ * Why the trace file does not look like the agent's trace, or undefined. Reads its last 256 KB:
+ * after a truncation, a writer that does not append leaves a hole of zeros at the start.
+ */
+function traceProblem(file) {
+  if (!existsSync(file)) return `no trace file at ${file}`;
+  const size = statSync(file).size;
+  if (!size) return 'the trace file is empty';
+  const fd = openSync(file, 'r');
+  const buf = Buffer.alloc(Math.min(size, 256 * 1024));
+  const start = size - buf.length;
+  readSync(fd, buf, 0, buf.length, start);
+  closeSync(fd);
+  // whole lines only: the first may start before the part read, the last may be still unwritten
+  const lines = buf.toString('utf8').split('\n').slice(start ? 1 : 0, -1).filter((l) => l.trim());
+  if (!lines.length) return `no complete line in the last ${buf.length} bytes of the trace`;
+  let requests = 0;
+  for (const line of lines) {
+    try {
+      if (JSON.parse(line).type === 'request') requests++;
+    } catch {
+      return `the trace has a line that is not JSON: ${line.slice(0, 200)}`;
+    }
+  }
+  return requests ? undefined : `no line of type 'request' among the last ${lines.length} of the trace`;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}

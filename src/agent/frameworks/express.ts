@@ -1,0 +1,209 @@
+// Express 4 and 5, and the `router` package under Express 5. Every middleware, route handler and
+// error handler runs through its Layer's handle method, so patching the Layer prototype sees the
+// whole chain without wrapping a single user function: `fn.length`, `this`, properties and
+// `router.stack` stay exactly as the app made them.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { context } from '../context';
+import { report } from '../findings';
+import { infoOf, type MiddlewareInfo } from '../middleware-info';
+import type { Instrumentation } from '../module-hooks';
+import { crossing, enter, exit, startRequest, type Frame, type RequestTrace } from '../request-trace';
+import { bindResponse, traceOf } from '../response-hooks';
+import { guarded, state } from '../safety';
+import { announce } from '../announce';
+
+type Next = (err?: unknown) => void;
+type Handler = (...args: unknown[]) => unknown;
+interface Layer {
+  handle: Handler;
+  route?: unknown;
+  [kInfo]?: MiddlewareInfo | null;
+}
+type LayerMethod = (this: Layer, ...args: unknown[]) => unknown;
+
+const kInfo = Symbol('mwchain.layer');
+const patched = new WeakSet<object>();
+/** Source text of the framework's own middleware (Express 4's query parser and expressInit). */
+const frameworkSources = new Set<string>();
+
+export const expressInstrumentation: Instrumentation = {
+  name: 'express',
+  pathHint: /express|router/,
+  tryInstrument(exports) {
+    if (typeof exports !== 'function') return false;
+    const exp = exports as unknown as Record<string, unknown> & (() => unknown);
+    if (typeof exp.Router === 'function' && typeof exp.application === 'object') {
+      rememberFrameworkMiddleware(exp);
+      return instrumentRouter(exp.Router as () => RouterLike, 'express');
+    }
+    // the `router` package: a Router constructor with Route beside it
+    if (typeof exp.Route === 'function' && typeof (exp.prototype as RouterLike | undefined)?.handle === 'function') {
+      return instrumentRouter(exp as unknown as () => RouterLike, 'router');
+    }
+    return false;
+  },
+};
+
+interface RouterLike {
+  stack: Layer[];
+  handle?: unknown;
+  use(fn: (req: unknown, res: unknown, next: Next) => void): unknown;
+}
+
+function instrumentRouter(makeRouter: () => RouterLike, framework: string): boolean {
+  const probe = makeRouter();
+  probe.use(function mwchainProbe(_req: unknown, _res: unknown, next: Next) {
+    next();
+  });
+  const proto = Object.getPrototypeOf(probe.stack[0]) as Record<string, LayerMethod>;
+  if (patched.has(proto)) return true;
+  if (typeof proto.handle_request === 'function' && typeof proto.handle_error === 'function') {
+    // Express 4 (router 1): a promise returned by a handler is dropped, so the agent keeps it
+    patched.add(proto);
+    proto.handle_request = requestHandlerV4(proto.handle_request);
+    proto.handle_error = errorHandlerV4(proto.handle_error);
+    announce(framework, 'layer.handle_request');
+    return true;
+  }
+  if (typeof proto.handleRequest === 'function' && typeof proto.handleError === 'function') {
+    // router 2 forwards rejected promises to next(err) itself
+    patched.add(proto);
+    proto.handleRequest = requestHandler(proto.handleRequest);
+    proto.handleError = errorHandler(proto.handleError);
+    announce(framework, 'layer.handleRequest');
+    return true;
+  }
+  return false;
+}
+
+function rememberFrameworkMiddleware(exp: Record<string, unknown> & (() => unknown)): void {
+  const app = exp() as { lazyrouter?: () => void; _router?: RouterLike };
+  if (typeof app.lazyrouter !== 'function') return;
+  app.lazyrouter();
+  for (const layer of app._router?.stack ?? []) frameworkSources.add(String(layer.handle));
+}
+
+/** The middleware a layer runs, or null for plumbing: routers, routes, mounted apps. */
+function layerInfo(layer: Layer, fn: Handler): MiddlewareInfo | null {
+  const known = layer[kInfo];
+  if (known !== undefined && (known === null || known.fn === fn)) return known;
+  const info = isPlumbing(layer, fn) ? null : infoOf(fn);
+  layer[kInfo] = info;
+  return info;
+}
+
+function isPlumbing(layer: Layer, fn: Handler): boolean {
+  if (layer.route !== undefined) return true;
+  const f = fn as Handler & { stack?: unknown; handle?: unknown };
+  if (Array.isArray(f.stack) && typeof f.handle === 'function') return true;
+  if (fn.name === 'mounted_app') return true;
+  return (fn.name === 'query' || fn.name === 'expressInit') && frameworkSources.has(String(fn));
+}
+
+function traceFor(req: IncomingMessage & { originalUrl?: string }, res: ServerResponse): RequestTrace {
+  let trace = traceOf(res);
+  if (!trace) {
+    trace = startRequest(req.method ?? '', req.originalUrl ?? req.url ?? '', res, 'finalhandler');
+    bindResponse(res, trace);
+  }
+  return trace;
+}
+
+/** `next` as the middleware sees it: records how the middleware left, then goes on. */
+function trackedNext(frame: Frame, next: Next): Next {
+  return function (this: unknown, err?: unknown) {
+    if (state.active) {
+      guarded(() => {
+        if (err && err !== 'route' && err !== 'router') crossing(frame, err);
+        else exit(frame, 'next');
+      });
+    }
+    return Reflect.apply(next, this, arguments) as void;
+  };
+}
+
+function begin(layer: Layer, fn: unknown, req: unknown, res: unknown): Frame | undefined {
+  if (typeof fn !== 'function') return undefined;
+  const info = layerInfo(layer, fn as Handler);
+  if (!info) return undefined;
+  return enter(traceFor(req as IncomingMessage, res as ServerResponse), info);
+}
+
+// ---- router 2 (Express 5): the original method runs, with the tracked next ----------------
+
+function requestHandler(original: LayerMethod): LayerMethod {
+  return function handleRequest(this: Layer, req, res, next) {
+    const fn = this.handle;
+    const frame = state.active && fn.length <= 3 ? guarded(() => begin(this, fn, req, res)) : undefined;
+    if (!frame) return Reflect.apply(original, this, arguments);
+    return context.run(frame, Reflect.apply, original, this, [req, res, trackedNext(frame, next as Next)]);
+  };
+}
+
+function errorHandler(original: LayerMethod): LayerMethod {
+  return function handleError(this: Layer, error, req, res, next) {
+    const fn = this.handle;
+    const frame = state.active && fn.length === 4 ? guarded(() => begin(this, fn, req, res)) : undefined;
+    if (!frame) return Reflect.apply(original, this, arguments);
+    return context.run(frame, Reflect.apply, original, this, [
+      error,
+      req,
+      res,
+      trackedNext(frame, next as Next),
+    ]);
+  };
+}
+
+// ---- Express 4: Layer#handle_request and #handle_error, keeping the handler's promise -------
+// Express 4's two methods are four lines each and frozen; running them here is what lets the
+// agent see the promise an async handler returns, which Express 4 drops.
+
+function requestHandlerV4(original: LayerMethod): LayerMethod {
+  return function handle(this: Layer, req, res, next) {
+    const fn = this.handle;
+    const frame = state.active && fn.length <= 3 ? guarded(() => begin(this, fn, req, res)) : undefined;
+    if (!frame) return Reflect.apply(original, this, arguments);
+    return context.run(frame, invokeV4, fn, frame, [req, res], next as Next);
+  };
+}
+
+function errorHandlerV4(original: LayerMethod): LayerMethod {
+  return function handle_error(this: Layer, error, req, res, next) {
+    const fn = this.handle;
+    const frame = state.active && fn.length === 4 ? guarded(() => begin(this, fn, req, res)) : undefined;
+    if (!frame) return Reflect.apply(original, this, arguments);
+    return context.run(frame, invokeV4, fn, frame, [error, req, res], next as Next);
+  };
+}
+
+function invokeV4(fn: Handler, frame: Frame, args: unknown[], next: Next): void {
+  const tracked = trackedNext(frame, next);
+  try {
+    const result = fn(...args, tracked);
+    if (result !== null && typeof result === 'object' && typeof (result as Promise<unknown>).then === 'function') {
+      watchDroppedPromise(result as Promise<unknown>, frame);
+    }
+  } catch (err) {
+    tracked(err);
+  }
+}
+
+/**
+ * Express 4 never looks at this promise. Its rejection is reported, then passed on unchanged
+ * through the derived promise: the app gets the same unhandled rejection it would have had.
+ */
+function watchDroppedPromise(promise: Promise<unknown>, frame: Frame): void {
+  promise.then(undefined, (error: unknown) => {
+    guarded(() => {
+      exit(frame, 'error');
+      report(
+        'unhandled-async-error',
+        frame.trace,
+        frame.info,
+        `\`${frame.info.name}\` returned a promise that rejected; Express 4 ignores it, so no error handler runs and the request is left without a response`,
+        error,
+      );
+    });
+    throw error;
+  });
+}

@@ -1,0 +1,184 @@
+// One request's walk through the chain: which middleware entered, how each left (next,
+// response, error, or still pending), who responded first, and the error in flight between a
+// middleware and the handler that will get it. Front ends (frameworks/*) drive it; it writes
+// the trace events and keeps the in-flight set the hang watch reads.
+import type { ExitOutcome } from '../protocol/agent-messages';
+import type { MiddlewareInfo } from './middleware-info';
+import { breakOn } from './breaks';
+import { emit, sink } from './sink';
+import { watch, unwatch } from './hang-watch';
+
+let nextRid = 1;
+
+export class Frame {
+  outcome: ExitOutcome | undefined;
+  constructor(
+    readonly trace: RequestTrace,
+    readonly info: MiddlewareInfo,
+  ) {}
+}
+
+export interface Responder {
+  /** True once the status line and headers are out. */
+  readonly headersSent: boolean;
+  /** True when the connection went away. */
+  readonly destroyed: boolean;
+  statusCode: number;
+}
+
+export class RequestTrace {
+  readonly rid = nextRid++;
+  lastEntered: Frame | undefined;
+  lastActivity = Date.now();
+  /** The frame that started the response. */
+  responder: Frame | undefined;
+  responded = false;
+  ended = false;
+  reported = 0;
+  pendingError: { from: Frame; message: string } | undefined;
+  private open: Frame[] = [];
+
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    /** Null once the request is over, so a finished request holds nothing of the app's. */
+    public res: Responder | null,
+    /** Who answers an error no handler took, for the `error` event's `to`. */
+    readonly fallbackHandler: string,
+  ) {}
+
+  /** True the first time `bit` is set: each finding kind is reported once per request. */
+  firstReport(bit: number): boolean {
+    if (this.reported & bit) return false;
+    this.reported |= bit;
+    return true;
+  }
+
+  /** The invocation running now for this request, else the last one that entered. */
+  frameNow(store: Frame | undefined): Frame | undefined {
+    return store && store.trace === this ? store : this.lastEntered;
+  }
+
+  addOpen(frame: Frame): void {
+    this.open.push(frame);
+  }
+
+  removeOpen(frame: Frame): void {
+    const i = this.open.lastIndexOf(frame);
+    if (i >= 0) this.open.splice(i, 1);
+  }
+
+  takeOpen(): Frame[] {
+    const open = this.open;
+    this.open = [];
+    return open;
+  }
+}
+
+export function startRequest(
+  method: string,
+  url: string,
+  res: Responder,
+  fallbackHandler: string,
+): RequestTrace {
+  const trace = new RequestTrace(method, url, res, fallbackHandler);
+  if (sink.on) {
+    emit(
+      `{"type":"request","t":${Date.now()},"rid":${trace.rid},"method":${JSON.stringify(method)},"url":${JSON.stringify(url)}}\n`,
+    );
+  }
+  watch(trace);
+  return trace;
+}
+
+export function enter(trace: RequestTrace, info: MiddlewareInfo): Frame {
+  if (trace.pendingError) errorReached(trace, info.name);
+  const frame = new Frame(trace, info);
+  trace.lastEntered = frame;
+  trace.lastActivity = Date.now();
+  trace.addOpen(frame);
+  if (sink.on) emit(`{"type":"enter","t":${trace.lastActivity},"rid":${trace.rid}${info.enterTail}`);
+  return frame;
+}
+
+export function exit(frame: Frame, outcome: ExitOutcome): void {
+  if (frame.outcome !== undefined) return;
+  frame.outcome = outcome;
+  const trace = frame.trace;
+  trace.removeOpen(frame);
+  trace.lastActivity = Date.now();
+  if (sink.on) emitExit(frame, outcome, trace.lastActivity);
+}
+
+/**
+ * An error leaves `frame` (passed to next, thrown, or a rejection the framework forwards).
+ * `crossing` breaks pause here, before the framework moves on.
+ */
+export function crossing(frame: Frame, error: unknown): void {
+  exit(frame, 'error');
+  const trace = frame.trace;
+  trace.pendingError = { from: frame, message: messageOf(error) };
+  breakOn('crossing', trace, frame.info, error);
+}
+
+/** The error in flight reached `to`: the next error handler, or the framework's fallback. */
+export function errorReached(trace: RequestTrace, to: string): void {
+  const pending = trace.pendingError;
+  if (!pending) return;
+  trace.pendingError = undefined;
+  if (sink.on) {
+    emit(
+      `{"type":"error","t":${Date.now()},"rid":${trace.rid},"from":${pending.from.info.nameJson},"to":${JSON.stringify(to)},"message":${JSON.stringify(pending.message)}}\n`,
+    );
+  }
+}
+
+/** The status line and headers are going out (the first write of the response). */
+export function responseStarted(trace: RequestTrace, store: Frame | undefined): void {
+  if (trace.responded) return;
+  trace.responded = true;
+  trace.responder = trace.frameNow(store);
+}
+
+/** The response is complete (`end`), or the client went away (`status` 0). */
+export function finishRequest(trace: RequestTrace, status: number): void {
+  if (trace.ended) return;
+  trace.ended = true;
+  trace.res = null;
+  unwatch(trace);
+  if (trace.pendingError) errorReached(trace, trace.fallbackHandler);
+  const responder = trace.responder;
+  const now = Date.now();
+  for (const frame of trace.takeOpen()) {
+    if (frame.outcome !== undefined) continue;
+    frame.outcome = status && frame === responder ? 'response' : 'pending';
+    if (sink.on) emitExit(frame, frame.outcome, now);
+  }
+  if (sink.on) emit(`{"type":"finish","t":${now},"rid":${trace.rid},"status":${status}}\n`);
+}
+
+/** Marks frames that are still open as `pending` (the hang watch gave up on them). */
+export function markPending(trace: RequestTrace): void {
+  const now = Date.now();
+  for (const frame of trace.takeOpen()) {
+    if (frame.outcome !== undefined) continue;
+    frame.outcome = 'pending';
+    if (sink.on) emitExit(frame, 'pending', now);
+  }
+}
+
+function emitExit(frame: Frame, outcome: ExitOutcome, t: number): void {
+  emit(
+    `{"type":"exit","t":${t},"rid":${frame.trace.rid},"name":${frame.info.nameJson},"outcome":"${outcome}"}\n`,
+  );
+}
+
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  try {
+    return String(error);
+  } catch {
+    return '(unprintable value)';
+  }
+}
