@@ -67,9 +67,15 @@ function openControl(config: AgentConfig): ControlChannel | undefined {
 }
 
 /** The chain stopped: no response, and the last middleware neither called next nor answered. */
-function onStopped(trace: RequestTrace, reason: 'timeout' | 'aborted', idleMs: number, config: AgentConfig): void {
+function onStopped(
+  trace: RequestTrace,
+  reason: 'timeout' | 'aborted',
+  idleMs: number,
+  config: AgentConfig,
+): void {
   const last = trace.lastEntered;
-  const stopped = last !== undefined && (last.outcome === undefined || last.outcome === 'pending') && !trace.responded;
+  const stopped =
+    last !== undefined && (last.outcome === undefined || last.outcome === 'pending') && !trace.responded;
   if (stopped) {
     const why =
       reason === 'timeout'

@@ -2,6 +2,7 @@
 // function is defined (an inspector round trip, so never on the hot path of an untraced app).
 import type { RuntimeLoc, RuntimeMiddleware } from '../protocol/agent-messages';
 import { definedAt } from './locations';
+import { unwrap } from './wrap';
 
 export class MiddlewareInfo {
   private loc: RuntimeLoc | undefined;
@@ -18,7 +19,7 @@ export class MiddlewareInfo {
   }
 
   get definedAt(): RuntimeLoc {
-    return (this.loc ??= definedAt(this.fn));
+    return (this.loc ??= definedAt(unwrap(this.fn as () => unknown)));
   }
 
   get json(): RuntimeMiddleware {
@@ -43,6 +44,6 @@ export function infoOf(fn: object): MiddlewareInfo {
 }
 
 function nameOf(fn: object): string {
-  const name = typeof fn === 'function' ? fn.name : '';
+  const name = typeof fn === 'function' ? unwrap(fn as () => unknown).name : '';
   return name ? name.replace(/^bound /, '') || '<anonymous>' : '<anonymous>';
 }

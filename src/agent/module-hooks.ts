@@ -12,12 +12,15 @@ export interface Instrumentation {
   pathHint: RegExp;
   /** Instruments `exports` if they are this framework's; true when they were. */
   tryInstrument(exports: unknown, filename: string): boolean;
+  /** Setup at agent start for frameworks announced another way (diagnostics channels). */
+  install?(): void;
 }
 
 const seen = new WeakSet<object>();
 
 export function installModuleHooks(instrumentations: readonly Instrumentation[]): void {
   const loader = Module as unknown as { _load: (...args: unknown[]) => unknown; _resolveFilename: unknown };
+  for (const instrumentation of instrumentations) instrumentation.install?.();
   const load = loader._load;
   if (typeof load !== 'function') {
     state.active = false;
@@ -25,7 +28,11 @@ export function installModuleHooks(instrumentations: readonly Instrumentation[])
   }
   loader._load = function (request: unknown) {
     const exports = Reflect.apply(load, this, arguments);
-    if (state.active && typeof request === 'string' && (typeof exports === 'function' || (typeof exports === 'object' && exports !== null))) {
+    if (
+      state.active &&
+      typeof request === 'string' &&
+      (typeof exports === 'function' || (typeof exports === 'object' && exports !== null))
+    ) {
       if (!seen.has(exports as object)) {
         seen.add(exports as object);
         guarded(() => inspect(request, exports, instrumentations));

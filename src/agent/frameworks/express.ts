@@ -37,7 +37,10 @@ export const expressInstrumentation: Instrumentation = {
       return instrumentRouter(exp.Router as () => RouterLike, 'express');
     }
     // the `router` package: a Router constructor with Route beside it
-    if (typeof exp.Route === 'function' && typeof (exp.prototype as RouterLike | undefined)?.handle === 'function') {
+    if (
+      typeof exp.Route === 'function' &&
+      typeof (exp.prototype as RouterLike | undefined)?.handle === 'function'
+    ) {
       return instrumentRouter(exp as unknown as () => RouterLike, 'router');
     }
     return false;
@@ -180,7 +183,11 @@ function invokeV4(fn: Handler, frame: Frame, args: unknown[], next: Next): void 
   const tracked = trackedNext(frame, next);
   try {
     const result = fn(...args, tracked);
-    if (result !== null && typeof result === 'object' && typeof (result as Promise<unknown>).then === 'function') {
+    if (
+      result !== null &&
+      typeof result === 'object' &&
+      typeof (result as Promise<unknown>).then === 'function'
+    ) {
       watchDroppedPromise(result as Promise<unknown>, frame);
     }
   } catch (err) {
