@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { fork } from 'node:child_process';
+import { fork, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,8 +9,9 @@ cpSync(path.join(ROOT, 'node_modules', 'express4'), path.join(dir, 'node_modules
 cpSync(path.join(HERE, 'app.cjs'), path.join(dir, 'app.cjs'));
 const N = Number(process.env.N ?? 2), ROUNDS = Number(process.env.ROUNDS ?? 8), SECS = Number(process.env.SECS ?? 2.5);
 const RATE = process.env.RATE ? Number(process.env.RATE) : undefined;
-const start = () => new Promise((res) => { const c = fork(path.join(dir, 'app.cjs'), [], { cwd: dir, env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules') }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }); c.on('message', (m) => res({ child: c, port: m.port })); });
+const start = () => new Promise((res) => { const c = process.env.PIN ? spawn('taskset', ['-c', '1', process.execPath, path.join(dir, 'app.cjs')], {stdio: ['ignore', 'ignore', 'inherit', 'ipc'], cwd: dir, env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules') }}) : fork(path.join(dir, 'app.cjs'), [], { cwd: dir, env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules') }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }); c.on('message', (m) => res({ child: c, port: m.port })); });
 const cpu = (pid) => { const s = readFileSync(`/proc/${pid}/stat`, 'utf8'); const f = s.slice(s.lastIndexOf(')') + 2).split(' '); return (+f[11] + +f[12]) / 100; };
+if (process.env.PIN) spawnSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)]);
 const servers = []; for (let i = 0; i < N; i++) servers.push(await start());
 const run = (port, d) => autocannon({ url: `http://127.0.0.1:${port}/`, connections: Number(process.env.CONN ?? 10), duration: d, ...(RATE ? { overallRate: RATE } : {}) });
 for (const s of servers) await run(s.port, 2);
