@@ -7,7 +7,18 @@
 // requests answered: with client and servers sharing two cores, throughput swings far more than that.
 import autocannon from 'autocannon';
 import { fork, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, closeSync, rmSync, statSync, truncateSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  closeSync,
+  rmSync,
+  statSync,
+  truncateSync,
+} from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,17 +26,20 @@ import { fileURLToPath } from 'node:url';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
 const AGENT = '/tmp/fake-agent.cjs'; // TEMP
-const ROUNDS = 5;
-const ROUND_SECONDS = 2.5;
+const ROUNDS = 8;
+const ROUND_SECONDS = 2;
 const WARMUP_SECONDS = 2;
 const CONNECTIONS = 10;
 
 /** @param {{line: (s: string) => void, fail: (msg: string) => void}} ctx */
 export async function agentOverhead(ctx) {
-  if (!existsSync('/proc/self/stat')) return ctx.fail('needs /proc/<pid>/stat (Linux) to read server CPU time');
+  if (!existsSync('/proc/self/stat'))
+    return ctx.fail('needs /proc/<pid>/stat (Linux) to read server CPU time');
   const hasAgent = existsSync(AGENT);
   if (!hasAgent)
-    ctx.fail(`${path.relative(ROOT, AGENT)} is missing: run \`node scripts/build.mjs\` (only the baseline and OpenTelemetry are measured)`);
+    ctx.fail(
+      `${path.relative(ROOT, AGENT)} is missing: run \`node scripts/build.mjs\` (only the baseline and OpenTelemetry are measured)`,
+    );
 
   const dir = appDir();
   const traceFile = path.join(dir, 'trace.jsonl');
@@ -34,10 +48,19 @@ export async function agentOverhead(ctx) {
     ...(hasAgent
       ? [
           { name: 'agent, trace off', args: ['--require', AGENT], target: 0.97 },
-          { name: 'agent, trace to a file', args: ['--require', AGENT], env: { MWCHAIN_TRACE: traceFile }, target: 0.9 },
+          {
+            name: 'agent, trace to a file',
+            args: ['--require', AGENT],
+            env: { MWCHAIN_TRACE: traceFile },
+            target: 0.9,
+          },
         ]
       : []),
-    { name: 'OpenTelemetry express + http, in-memory exporter', args: ['--require', path.join(HERE, 'otel-preload.cjs')], otel: true },
+    {
+      name: 'OpenTelemetry express + http, in-memory exporter',
+      args: ['--require', path.join(HERE, 'otel-preload.cjs')],
+      otel: true,
+    },
   ];
   try {
     for (const v of variants) {
@@ -51,7 +74,8 @@ export async function agentOverhead(ctx) {
     }
     const otel = variants.find((v) => v.otel);
     const spans = await askSpans(otel.server.child);
-    const perRequest = (spans.server + spans.middleware + spans.handler + spans.other) / Math.max(spans.server, 1);
+    const perRequest =
+      (spans.server + spans.middleware + spans.handler + spans.other) / Math.max(spans.server, 1);
     if (!spans.server || !spans.middleware)
       return ctx.fail(`OpenTelemetry traced no Express layers in the warm-up: ${JSON.stringify(spans)}`);
     if (hasAgent) {
@@ -84,10 +108,15 @@ export async function agentOverhead(ctx) {
     for (const v of variants) {
       const cost = median(v.costs);
       const rounds = v.costs.map((c) => c.toFixed(1)).join(', ');
-      const eff = v === variants[0] ? '' : `; efficiency ${(base / cost).toFixed(2)}${v.target ? ` (target >= ${v.target})` : ''}`;
+      const eff =
+        v === variants[0]
+          ? ''
+          : `; efficiency ${(base / cost).toFixed(2)}${v.target ? ` (target >= ${v.target})` : ''}`;
       ctx.line(`${v.name}: ${cost.toFixed(1)} µs/request (${rounds})${eff}`);
     }
-    ctx.line(`  OpenTelemetry made ${perRequest.toFixed(1)} spans per request in the warm-up (${spans.middleware} middleware, ${spans.handler} handler, ${spans.server} server)`);
+    ctx.line(
+      `  OpenTelemetry made ${perRequest.toFixed(1)} spans per request in the warm-up (${spans.middleware} middleware, ${spans.handler} handler, ${spans.server} server)`,
+    );
   } finally {
     for (const v of variants) v.server?.child.kill();
     rmSync(dir, { recursive: true, force: true });
@@ -102,7 +131,9 @@ export async function agentOverhead(ctx) {
  */
 function appDir() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mwchain-bench-agent-'));
-  cpSync(path.join(ROOT, 'node_modules', 'express4'), path.join(dir, 'node_modules', 'express'), { recursive: true });
+  cpSync(path.join(ROOT, 'node_modules', 'express4'), path.join(dir, 'node_modules', 'express'), {
+    recursive: true,
+  });
   cpSync(path.join(HERE, 'app.cjs'), path.join(dir, 'app.cjs'));
   return dir;
 }
@@ -130,14 +161,20 @@ function startServer(dir, variant) {
     });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`${variant.name}: the server exited (${code ?? signal}) before listening:\n${stderr}`));
+      reject(
+        new Error(`${variant.name}: the server exited (${code ?? signal}) before listening:\n${stderr}`),
+      );
     });
   });
 }
 
 /** Loads GET / for `seconds`; the 2xx answers it counted, or what went wrong. */
 async function load(port, seconds) {
-  const r = await autocannon({ url: `http://127.0.0.1:${port}/`, connections: CONNECTIONS, duration: seconds });
+  const r = await autocannon({
+    url: `http://127.0.0.1:${port}/`,
+    connections: CONNECTIONS,
+    duration: seconds,
+  });
   if (r.errors || r.timeouts || r.non2xx)
     return { problem: `${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx answers` };
   if (!r['2xx']) return { problem: 'no request answered' };
@@ -179,7 +216,11 @@ function traceProblem(file) {
   readSync(fd, buf, 0, buf.length, start);
   closeSync(fd);
   // whole lines only: the first may start before the part read, the last may be still unwritten
-  const lines = buf.toString('utf8').split('\n').slice(start ? 1 : 0, -1).filter((l) => l.trim());
+  const lines = buf
+    .toString('utf8')
+    .split('\n')
+    .slice(start ? 1 : 0, -1)
+    .filter((l) => l.trim());
   if (!lines.length) return `no complete line in the last ${buf.length} bytes of the trace`;
   let requests = 0;
   for (const line of lines) {

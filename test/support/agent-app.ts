@@ -61,8 +61,8 @@ export class RunningApp {
     const tempDir = mkdtempSync(path.join(os.tmpdir(), 'mwchain-agent-test-'));
     const useAgent = options.agent !== false;
     const traceFile = useAgent && options.trace !== false ? path.join(tempDir, 'trace.jsonl') : undefined;
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', ...options.env };
-    delete env.NODE_OPTIONS;
+    // the test runner's own NODE_OPTIONS (tsx) is not the app's
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'test', ...options.env };
     if (traceFile) env.MWCHAIN_TRACE = traceFile;
     const args = [
       ...(useAgent ? ['--require', AGENT] : []),

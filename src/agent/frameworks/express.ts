@@ -34,14 +34,14 @@ export const expressInstrumentation: Instrumentation = {
     const exp = exports as unknown as Record<string, unknown> & (() => unknown);
     if (typeof exp.Router === 'function' && typeof exp.application === 'object') {
       rememberFrameworkMiddleware(exp);
-      return instrumentRouter(exp.Router as () => RouterLike, 'express');
+      return announced(instrumentRouter(exp.Router as () => RouterLike), 'express');
     }
     // the `router` package: a Router constructor with Route beside it
     if (
       typeof exp.Route === 'function' &&
       typeof (exp.prototype as RouterLike | undefined)?.handle === 'function'
     ) {
-      return instrumentRouter(exp as unknown as () => RouterLike, 'router');
+      return announced(instrumentRouter(exp as unknown as () => RouterLike), 'router');
     }
     return false;
   },
@@ -53,7 +53,13 @@ interface RouterLike {
   use(fn: (req: unknown, res: unknown, next: Next) => void): unknown;
 }
 
-function instrumentRouter(makeRouter: () => RouterLike, framework: string): boolean {
+function announced(instrumented: boolean, framework: string): boolean {
+  if (instrumented) announce(framework);
+  return instrumented;
+}
+
+/** Patches the Layer prototype of routers `makeRouter` makes (once per prototype). */
+function instrumentRouter(makeRouter: () => RouterLike): boolean {
   const probe = makeRouter();
   probe.use(function mwchainProbe(_req: unknown, _res: unknown, next: Next) {
     next();
@@ -65,7 +71,6 @@ function instrumentRouter(makeRouter: () => RouterLike, framework: string): bool
     patched.add(proto);
     proto.handle_request = requestHandlerV4(proto.handle_request);
     proto.handle_error = errorHandlerV4(proto.handle_error);
-    announce(framework, 'layer.handle_request');
     return true;
   }
   if (typeof proto.handleRequest === 'function' && typeof proto.handleError === 'function') {
@@ -73,7 +78,6 @@ function instrumentRouter(makeRouter: () => RouterLike, framework: string): bool
     patched.add(proto);
     proto.handleRequest = requestHandler(proto.handleRequest);
     proto.handleError = errorHandler(proto.handleError);
-    announce(framework, 'layer.handleRequest');
     return true;
   }
   return false;
