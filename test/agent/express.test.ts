@@ -140,6 +140,22 @@ describe('async handler rejection', () => {
   });
 });
 
+describe('a rejection in async work a middleware started and nobody awaits', () => {
+  test('escaping-async-throw names the middleware; the process dies as it would', async () => {
+    const app = await RunningApp.start({ app: 'agent-express-failures/app.cjs' });
+    try {
+      assert.equal((await app.get('/background-rejects')).body, 'started');
+      assert.equal((await app.exited).code, 1);
+      assert.deepEqual(
+        findings(app.readTrace()).map((f) => [f.kind, f.middleware.name, f.error?.message]),
+        [['escaping-async-throw', 'startExport', 'export failed']],
+      );
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
 describe('a throw in a timer a middleware scheduled', () => {
   for (const agent of [true, false]) {
     test(`kills the process the same way ${agent ? 'with' : 'without'} the agent`, async () => {
