@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
-const AGENT = '/tmp/fake-agent.cjs'; // TEMP
+const AGENT = path.join(ROOT, 'dist', 'agent.js');
 const ROUNDS = 8;
 const ROUND_SECONDS = 2;
 const WARMUP_SECONDS = 2;
@@ -70,37 +70,41 @@ export async function agentOverhead(ctx) {
     }
     for (const v of variants) {
       const r = await load(v.server.port, WARMUP_SECONDS);
-      if (r.problem) return ctx.fail(`${v.name}: warm-up: ${r.problem}`);
+      if (r.problem) return ctx.fail(`${v.name}: warm-up: ${r.problem}${v.server.died()}`);
     }
     const otel = variants.find((v) => v.otel);
     const spans = await askSpans(otel.server.child);
-    const perRequest =
-      (spans.server + spans.middleware + spans.handler + spans.other) / Math.max(spans.server, 1);
+    if (!spans) return ctx.fail('the OpenTelemetry preload did not answer how many spans it made');
     if (!spans.server || !spans.middleware)
       return ctx.fail(`OpenTelemetry traced no Express layers in the warm-up: ${JSON.stringify(spans)}`);
+    const perRequest = (spans.server + spans.middleware + spans.handler + spans.other) / spans.server;
     if (hasAgent) {
       const problem = traceProblem(traceFile);
       if (problem) return ctx.fail(`agent, trace to a file: ${problem}`);
       truncateSync(traceFile);
     }
 
+    const busyBefore = busyOutside(variants);
     for (let round = 0; round < ROUNDS; round++) {
-      for (const v of variants) {
+      // Each round starts with another variant: the one after OpenTelemetry's heavy round must not
+      // always be the same.
+      const order = variants.map((_, i) => variants[(i + round) % variants.length]);
+      for (const v of order) {
         const before = cpuSeconds(v.server.child.pid);
         const r = await load(v.server.port, ROUND_SECONDS);
         // Work a request leaves behind (a buffered write, a GC) belongs to its cost.
         await new Promise((resolve) => setTimeout(resolve, 200));
-        const cpu = cpuSeconds(v.server.child.pid) - before;
-        if (r.problem) return ctx.fail(`${v.name}: round ${round + 1}: ${r.problem}`);
-        v.costs.push((cpu / r.requests) * 1e6);
+        if (r.problem) return ctx.fail(`${v.name}: round ${round + 1}: ${r.problem}${v.server.died()}`);
+        v.costs.push(((cpuSeconds(v.server.child.pid) - before) / r.requests) * 1e6);
         if (v.env?.MWCHAIN_TRACE) {
           const problem = traceProblem(traceFile);
           if (problem) return ctx.fail(`${v.name}: round ${round + 1}: ${problem}`);
-          truncateSync(traceFile); // a round writes tens of MB; the content was checked
+          truncateSync(traceFile); // checked, and the disk must not fill over the rounds
         }
       }
     }
 
+    const busy = busyOutside(variants, busyBefore);
     const base = median(variants[0].costs);
     ctx.line(
       `Express 4 app, 10 middleware, 127.0.0.1; server CPU per request, median of ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s, autocannon ${CONNECTIONS} connections`,
@@ -111,9 +115,12 @@ export async function agentOverhead(ctx) {
       const eff =
         v === variants[0]
           ? ''
-          : `; efficiency ${(base / cost).toFixed(2)}${v.target ? ` (target >= ${v.target})` : ''}`;
+          : `; efficiency ${(base / cost).toFixed(2)} (${v.target ? `target >= ${v.target}` : `${(cost / base).toFixed(1)}x the CPU`})`;
       ctx.line(`${v.name}: ${cost.toFixed(1)} µs/request (${rounds})${eff}`);
     }
+    ctx.line(
+      `  meanwhile other processes kept ${Math.max(0, Math.round(busy * 100))}% of a CPU busy (more makes the rounds noisier)`,
+    );
     ctx.line(
       `  OpenTelemetry made ${perRequest.toFixed(1)} spans per request in the warm-up (${spans.middleware} middleware, ${spans.handler} handler, ${spans.server} server)`,
     );
@@ -149,7 +156,7 @@ function startServer(dir, variant) {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
     const timer = setTimeout(() => {
       child.kill();
       reject(new Error(`${variant.name}: the server did not report a port within 15 s:\n${stderr}`));
@@ -157,7 +164,11 @@ function startServer(dir, variant) {
     child.on('message', (msg) => {
       if (msg?.port === undefined) return;
       clearTimeout(timer);
-      resolve({ child, port: msg.port });
+      const died = () =>
+        child.exitCode !== null || child.signalCode !== null
+          ? `; the server exited (${child.exitCode ?? child.signalCode}):\n${stderr}`
+          : '';
+      resolve({ child, port: msg.port, died });
     });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
@@ -181,23 +192,50 @@ async function load(port, seconds) {
   return { requests: r['2xx'] };
 }
 
-let ticksPerSecond;
+let ticks;
+/** Clock ticks per second, the unit of /proc/<pid>/stat and /proc/stat. */
+const clockTicks = () =>
+  (ticks ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100);
+
 /** utime + stime of a process, fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name). */
 function cpuSeconds(pid) {
-  ticksPerSecond ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3
-  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks();
 }
 
+/**
+ * CPU seconds per second spent outside the bench and its servers since `since`, from /proc/stat:
+ * a build or test run beside the bench shows here. Without `since`, a starting point. Interrupt
+ * ticks count too: tick accounting charges them to the process they interrupted.
+ */
+function busyOutside(variants, since) {
+  const [user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const own = process.cpuUsage();
+  const now = {
+    at: performance.now(),
+    all: (user + nice + system + irq + softirq) / clockTicks(),
+    ours: variants.reduce((sum, v) => sum + cpuSeconds(v.server.child.pid), (own.user + own.system) / 1e6),
+  };
+  if (!since) return now;
+  return (now.all - since.all - (now.ours - since.ours)) / ((now.at - since.at) / 1000);
+}
+
+/** The OpenTelemetry preload's span counts since the last question, or undefined if it does not answer. */
 function askSpans(child) {
   return new Promise((resolve) => {
-    const onMessage = (msg) => {
-      if (msg?.type !== 'spans') return;
-      child.off('message', onMessage);
+    const timer = setTimeout(done, 5000);
+    function done(msg) {
+      if (msg !== undefined && msg?.type !== 'spans') return;
+      clearTimeout(timer);
+      child.off('message', done);
       resolve(msg);
-    };
-    child.on('message', onMessage);
+    }
+    child.on('message', done);
     child.send({ type: 'spans' });
   });
 }
