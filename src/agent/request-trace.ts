@@ -6,7 +6,7 @@ import type { ExitOutcome } from '../protocol/agent-messages';
 import type { MiddlewareInfo } from './middleware-info';
 import { breakOn } from './breaks';
 import { emit, sink } from './sink';
-import { watch, unwatch } from './hang-watch';
+import { clock, watch, unwatch } from './hang-watch';
 
 let nextRid = 1;
 
@@ -29,7 +29,7 @@ export interface Responder {
 export class RequestTrace {
   readonly rid = nextRid++;
   lastEntered: Frame | undefined;
-  lastActivity = Date.now();
+  lastActivity = clock.now;
   /** The frame that started the response. */
   responder: Frame | undefined;
   responded = false;
@@ -59,14 +59,13 @@ export class RequestTrace {
     return store && store.trace === this ? store : this.lastEntered;
   }
 
+  /** Every frame of the request; those that exited are skipped when the open ones are closed. */
   addOpen(frame: Frame): void {
     this.open.push(frame);
   }
 
-  removeOpen(frame: Frame): void {
-    const i = this.open.lastIndexOf(frame);
-    if (i >= 0) this.open.splice(i, 1);
-  }
+  /** Kept for front ends; frames leave by their outcome, not by removal. */
+  removeOpen(_frame: Frame): void {}
 
   takeOpen(): Frame[] {
     const open = this.open;
@@ -95,19 +94,19 @@ export function enter(trace: RequestTrace, info: MiddlewareInfo): Frame {
   if (trace.pendingError) errorReached(trace, info.name);
   const frame = new Frame(trace, info);
   trace.lastEntered = frame;
-  trace.lastActivity = Date.now();
   trace.addOpen(frame);
-  if (sink.on) emit(`{"type":"enter","t":${trace.lastActivity},"rid":${trace.rid}${info.enterTail}`);
+  if (sink.on) {
+    const t = Date.now();
+    trace.lastActivity = t;
+    emit(`{"type":"enter","t":${t},"rid":${trace.rid}${info.enterTail}`);
+  } else trace.lastActivity = clock.now;
   return frame;
 }
 
 export function exit(frame: Frame, outcome: ExitOutcome): void {
   if (frame.outcome !== undefined) return;
   frame.outcome = outcome;
-  const trace = frame.trace;
-  trace.removeOpen(frame);
-  trace.lastActivity = Date.now();
-  if (sink.on) emitExit(frame, outcome, trace.lastActivity);
+  if (sink.on) emitExit(frame, outcome, Date.now());
 }
 
 /**

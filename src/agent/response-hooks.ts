@@ -6,20 +6,35 @@ import * as http from 'node:http';
 import { currentFrame } from './context';
 import { report } from './findings';
 import { finishRequest, responseStarted, type RequestTrace } from './request-trace';
-import { guarded, state } from './safety';
+import { guarded, state, stepAside } from './safety';
 
-export const kTrace = Symbol('mwchain.trace');
-
-type Traced = http.ServerResponse & { [kTrace]?: RequestTrace };
+// A WeakMap, not a property: the app's response objects keep their shape. Consecutive lookups
+// are nearly always for the same response (one request walks its whole chain synchronously),
+// so the last answer is kept at hand.
+const traces = new WeakMap<object, RequestTrace>();
+let lastRes: object | undefined;
+let lastTrace: RequestTrace | undefined;
 
 let installed = false;
 
 export function traceOf(res: object): RequestTrace | undefined {
-  return (res as Traced)[kTrace];
+  if (res === lastRes) return lastTrace;
+  const trace = traces.get(res);
+  if (trace !== undefined) {
+    lastRes = res;
+    lastTrace = trace;
+  }
+  return trace;
 }
 
 export function bindResponse(res: object, trace: RequestTrace): void {
-  (res as Traced)[kTrace] = trace;
+  traces.set(res, trace);
+  lastRes = res;
+  lastTrace = trace;
+}
+
+function forget(res: object): void {
+  if (lastRes === res) lastRes = lastTrace = undefined;
 }
 
 export function installResponseHooks(): void {
@@ -29,31 +44,40 @@ export function installResponseHooks(): void {
   const { writeHead, end, setHeader } = proto;
 
   // `function` keeps the app's `this` and arity-free argument passing.
-  proto.writeHead = function (this: Traced) {
-    const trace = this[kTrace];
-    if (trace !== undefined && state.active) {
+  proto.writeHead = function (this: http.ServerResponse) {
+    const trace = state.active ? traceOf(this) : undefined;
+    if (trace !== undefined) {
       if (this.headersSent) guarded(() => doubleResponse(trace, 'writeHead'));
       else guarded(() => responseStarted(trace, currentFrame()));
     }
     return Reflect.apply(writeHead, this, arguments) as http.ServerResponse;
   } as typeof proto.writeHead;
 
-  proto.end = function (this: Traced) {
-    const trace = this[kTrace];
-    if (trace === undefined || !state.active) return Reflect.apply(end, this, arguments);
+  proto.end = function (this: http.ServerResponse) {
+    const trace = state.active ? traceOf(this) : undefined;
+    if (trace === undefined) return Reflect.apply(end, this, arguments);
     const again = this.writableEnded;
     if (again) guarded(() => doubleResponse(trace, 'end'));
     const result = Reflect.apply(end, this, arguments) as http.ServerResponse;
-    if (!again) guarded(() => finishRequest(trace, this.statusCode));
+    if (!again) {
+      forget(this);
+      try {
+        finishRequest(trace, this.statusCode);
+      } catch (error) {
+        stepAside(error);
+      }
+    }
     return result;
   } as typeof proto.end;
 
-  proto.setHeader = function (this: Traced) {
-    const trace = this[kTrace];
-    if (trace !== undefined && this.headersSent && state.active) {
-      guarded(() => doubleResponse(trace, 'setHeader'));
+  // setHeader(name, value) runs several times a request: two fixed parameters, no `arguments`;
+  // only once the headers are out is a call interesting
+  proto.setHeader = function (this: http.ServerResponse, name: string, value: unknown) {
+    if (this.headersSent && state.active) {
+      const trace = traceOf(this);
+      if (trace !== undefined) guarded(() => doubleResponse(trace, 'setHeader'));
     }
-    return Reflect.apply(setHeader, this, arguments) as http.ServerResponse;
+    return setHeader.call(this, name, value as string);
   } as typeof proto.setHeader;
 }
 

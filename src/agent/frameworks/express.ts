@@ -9,7 +9,7 @@ import { infoOf, type MiddlewareInfo } from '../middleware-info';
 import type { Instrumentation } from '../module-hooks';
 import { crossing, enter, exit, startRequest, type Frame, type RequestTrace } from '../request-trace';
 import { bindResponse, traceOf } from '../response-hooks';
-import { guarded, state } from '../safety';
+import { guarded, state, stepAside } from '../safety';
 import { announce } from '../announce';
 
 type Next = (err?: unknown) => void;
@@ -119,46 +119,75 @@ function traceFor(req: IncomingMessage & { originalUrl?: string }, res: ServerRe
 /** `next` as the middleware sees it: records how the middleware left, then goes on. */
 function trackedNext(frame: Frame, next: Next): Next {
   return function (this: unknown, err?: unknown) {
-    if (state.active) {
-      guarded(() => {
+    if (frame.outcome === undefined && state.active) {
+      try {
         if (err && err !== 'route' && err !== 'router') crossing(frame, err);
         else exit(frame, 'next');
-      });
+      } catch (error) {
+        stepAside(error);
+      }
     }
     return Reflect.apply(next, this, arguments) as void;
   };
 }
 
-function begin(layer: Layer, fn: unknown, req: unknown, res: unknown): Frame | undefined {
-  if (typeof fn !== 'function') return undefined;
-  const info = layerInfo(layer, fn as Handler);
-  if (!info) return undefined;
-  return enter(traceFor(req as IncomingMessage, res as ServerResponse), info);
+/** The frame for `layer`'s handler on this request, or undefined for plumbing (or on failure). */
+function begin(layer: Layer, fn: Handler, req: unknown, res: unknown): Frame | undefined {
+  try {
+    let info = layer[kInfo];
+    if (info === undefined || (info !== null && info.fn !== fn)) info = layerInfo(layer, fn);
+    if (info === null) return undefined;
+    return enter(traceFor(req as IncomingMessage, res as ServerResponse), info);
+  } catch (error) {
+    stepAside(error);
+    return undefined;
+  }
 }
+
+// The patched methods below are on every request's path: no closures beyond `next`, no arrays.
 
 // ---- router 2 (Express 5): the original method runs, with the tracked next ----------------
 
 function requestHandler(original: LayerMethod): LayerMethod {
   return function handleRequest(this: Layer, req, res, next) {
     const fn = this.handle;
-    const frame = state.active && fn.length <= 3 ? guarded(() => begin(this, fn, req, res)) : undefined;
-    if (!frame) return Reflect.apply(original, this, arguments);
-    return context.run(frame, Reflect.apply, original, this, [req, res, trackedNext(frame, next as Next)]);
+    const frame = state.active && fn.length <= 3 ? begin(this, fn, req, res) : undefined;
+    if (frame === undefined) return Reflect.apply(original, this, arguments);
+    return context.run(frame, callOriginal, original, this, req, res, trackedNext(frame, next as Next));
   };
 }
 
 function errorHandler(original: LayerMethod): LayerMethod {
   return function handleError(this: Layer, error, req, res, next) {
     const fn = this.handle;
-    const frame = state.active && fn.length === 4 ? guarded(() => begin(this, fn, req, res)) : undefined;
-    if (!frame) return Reflect.apply(original, this, arguments);
-    return context.run(frame, Reflect.apply, original, this, [
+    const frame = state.active && fn.length === 4 ? begin(this, fn, req, res) : undefined;
+    if (frame === undefined) return Reflect.apply(original, this, arguments);
+    return context.run(
+      frame,
+      callOriginalError,
+      original,
+      this,
       error,
       req,
       res,
       trackedNext(frame, next as Next),
-    ]);
+    );
   };
+}
+
+function callOriginal(original: LayerMethod, layer: Layer, req: unknown, res: unknown, next: Next): unknown {
+  return original.call(layer, req, res, next);
+}
+
+function callOriginalError(
+  original: LayerMethod,
+  layer: Layer,
+  error: unknown,
+  req: unknown,
+  res: unknown,
+  next: Next,
+): unknown {
+  return original.call(layer, error, req, res, next);
 }
 
 // ---- Express 4: Layer#handle_request and #handle_error, keeping the handler's promise -------
@@ -168,37 +197,55 @@ function errorHandler(original: LayerMethod): LayerMethod {
 function requestHandlerV4(original: LayerMethod): LayerMethod {
   return function handle(this: Layer, req, res, next) {
     const fn = this.handle;
-    const frame = state.active && fn.length <= 3 ? guarded(() => begin(this, fn, req, res)) : undefined;
-    if (!frame) return Reflect.apply(original, this, arguments);
-    return context.run(frame, invokeV4, fn, frame, [req, res], next as Next);
+    const frame = state.active && fn.length <= 3 ? begin(this, fn, req, res) : undefined;
+    if (frame === undefined) return Reflect.apply(original, this, arguments);
+    return context.run(frame, invokeV4, fn, frame, req, res, next as Next);
   };
 }
 
 function errorHandlerV4(original: LayerMethod): LayerMethod {
   return function handle_error(this: Layer, error, req, res, next) {
     const fn = this.handle;
-    const frame = state.active && fn.length === 4 ? guarded(() => begin(this, fn, req, res)) : undefined;
-    if (!frame) return Reflect.apply(original, this, arguments);
-    return context.run(frame, invokeV4, fn, frame, [error, req, res], next as Next);
+    const frame = state.active && fn.length === 4 ? begin(this, fn, req, res) : undefined;
+    if (frame === undefined) return Reflect.apply(original, this, arguments);
+    return context.run(frame, invokeErrorV4, fn, frame, error, req, res, next as Next);
   };
 }
 
-function invokeV4(fn: Handler, frame: Frame, args: unknown[], next: Next): void {
+function invokeV4(fn: Handler, frame: Frame, req: unknown, res: unknown, next: Next): void {
   const tracked = trackedNext(frame, next);
   try {
-    const result = fn(...args, tracked);
-    if (
-      result !== null &&
-      typeof result === 'object' &&
-      typeof (result as Promise<unknown>).then === 'function'
-    ) {
-      watchDroppedPromise(result as Promise<unknown>, frame);
-    }
+    settleV4(fn(req, res, tracked), frame);
   } catch (err) {
     tracked(err);
   }
 }
 
+function invokeErrorV4(
+  fn: Handler,
+  frame: Frame,
+  error: unknown,
+  req: unknown,
+  res: unknown,
+  next: Next,
+): void {
+  const tracked = trackedNext(frame, next);
+  try {
+    settleV4(fn(error, req, res, tracked), frame);
+  } catch (err) {
+    tracked(err);
+  }
+}
+
+function settleV4(result: unknown, frame: Frame): void {
+  if (
+    result !== null &&
+    typeof result === 'object' &&
+    typeof (result as Promise<unknown>).then === 'function'
+  ) {
+    watchDroppedPromise(result as Promise<unknown>, frame);
+  }
+}
 /**
  * Express 4 never looks at this promise. Its rejection is reported, then passed on unchanged
  * through the derived promise: the app gets the same unhandled rejection it would have had.
