@@ -4,6 +4,7 @@
 // the callback. The finding is flushed before the process dies.
 import { currentFrame } from './context';
 import { report, wasReported } from './findings';
+import { takeDroppedRejection } from './frameworks/dropped-promise';
 import { messageOf } from './request-trace';
 import { guarded } from './safety';
 import { flush } from './sink';
@@ -12,7 +13,9 @@ export function installProcessHooks(): void {
   process.on('uncaughtExceptionMonitor', (error, origin) => {
     guarded(() => {
       const frame = currentFrame();
-      if (frame && !wasReported(error)) {
+      if (takeDroppedRejection(error)) {
+        // reported as unhandled-async-error, at the middleware whose promise it was
+      } else if (frame && !wasReported(error)) {
         const how = origin === 'unhandledRejection' ? 'rejected' : 'threw';
         report(
           'escaping-async-throw',

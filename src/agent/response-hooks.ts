@@ -50,14 +50,17 @@ export function installResponseHooks(): void {
       if (this.headersSent) guarded(() => doubleResponse(trace, 'writeHead'));
       else guarded(() => responseStarted(trace, currentFrame()));
     }
+    // eslint-disable-next-line prefer-rest-params -- the caller's exact arguments, no array per call
     return Reflect.apply(writeHead, this, arguments) as http.ServerResponse;
   } as typeof proto.writeHead;
 
   proto.end = function (this: http.ServerResponse) {
     const trace = state.active ? traceOf(this) : undefined;
+    // eslint-disable-next-line prefer-rest-params -- the caller's exact arguments, no array per call
     if (trace === undefined) return Reflect.apply(end, this, arguments);
     const again = this.writableEnded;
     if (again) guarded(() => doubleResponse(trace, 'end'));
+    // eslint-disable-next-line prefer-rest-params -- the caller's exact arguments, no array per call
     const result = Reflect.apply(end, this, arguments) as http.ServerResponse;
     if (!again) {
       forget(this);

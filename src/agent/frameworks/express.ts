@@ -4,13 +4,13 @@
 // `router.stack` stay exactly as the app made them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context } from '../context';
-import { report } from '../findings';
 import { infoOf, type MiddlewareInfo } from '../middleware-info';
 import type { Instrumentation } from '../module-hooks';
 import { crossing, enter, exit, startRequest, type Frame, type RequestTrace } from '../request-trace';
 import { bindResponse, traceOf } from '../response-hooks';
-import { guarded, state, stepAside } from '../safety';
+import { state, stepAside } from '../safety';
 import { announce } from '../announce';
+import { isNativePromise, watchDroppedPromise } from './dropped-promise';
 
 type Next = (err?: unknown) => void;
 type Handler = (...args: unknown[]) => unknown;
@@ -127,7 +127,7 @@ function trackedNext(frame: Frame, next: Next): Next {
         stepAside(error);
       }
     }
-    return Reflect.apply(next, this, arguments) as void;
+    return next.call(this, err);
   };
 }
 
@@ -152,7 +152,7 @@ function requestHandler(original: LayerMethod): LayerMethod {
   return function handleRequest(this: Layer, req, res, next) {
     const fn = this.handle;
     const frame = state.active && fn.length <= 3 ? begin(this, fn, req, res) : undefined;
-    if (frame === undefined) return Reflect.apply(original, this, arguments);
+    if (frame === undefined) return original.call(this, req, res, next);
     return context.run(frame, callOriginal, original, this, req, res, trackedNext(frame, next as Next));
   };
 }
@@ -161,7 +161,7 @@ function errorHandler(original: LayerMethod): LayerMethod {
   return function handleError(this: Layer, error, req, res, next) {
     const fn = this.handle;
     const frame = state.active && fn.length === 4 ? begin(this, fn, req, res) : undefined;
-    if (frame === undefined) return Reflect.apply(original, this, arguments);
+    if (frame === undefined) return original.call(this, error, req, res, next);
     return context.run(
       frame,
       callOriginalError,
@@ -198,7 +198,7 @@ function requestHandlerV4(original: LayerMethod): LayerMethod {
   return function handle(this: Layer, req, res, next) {
     const fn = this.handle;
     const frame = state.active && fn.length <= 3 ? begin(this, fn, req, res) : undefined;
-    if (frame === undefined) return Reflect.apply(original, this, arguments);
+    if (frame === undefined) return original.call(this, req, res, next);
     return context.run(frame, invokeV4, fn, frame, req, res, next as Next);
   };
 }
@@ -207,7 +207,7 @@ function errorHandlerV4(original: LayerMethod): LayerMethod {
   return function handle_error(this: Layer, error, req, res, next) {
     const fn = this.handle;
     const frame = state.active && fn.length === 4 ? begin(this, fn, req, res) : undefined;
-    if (frame === undefined) return Reflect.apply(original, this, arguments);
+    if (frame === undefined) return original.call(this, error, req, res, next);
     return context.run(frame, invokeErrorV4, fn, frame, error, req, res, next as Next);
   };
 }
@@ -238,30 +238,5 @@ function invokeErrorV4(
 }
 
 function settleV4(result: unknown, frame: Frame): void {
-  if (
-    result !== null &&
-    typeof result === 'object' &&
-    typeof (result as Promise<unknown>).then === 'function'
-  ) {
-    watchDroppedPromise(result as Promise<unknown>, frame);
-  }
-}
-/**
- * Express 4 never looks at this promise. Its rejection is reported, then passed on unchanged
- * through the derived promise: the app gets the same unhandled rejection it would have had.
- */
-function watchDroppedPromise(promise: Promise<unknown>, frame: Frame): void {
-  promise.then(undefined, (error: unknown) => {
-    guarded(() => {
-      exit(frame, 'error');
-      report(
-        'unhandled-async-error',
-        frame.trace,
-        frame.info,
-        `\`${frame.info.name}\` returned a promise that rejected; Express 4 ignores it, so no error handler runs and the request is left without a response`,
-        error,
-      );
-    });
-    throw error;
-  });
+  if (isNativePromise(result)) watchDroppedPromise(result, frame, 'Express 4');
 }
