@@ -7,7 +7,10 @@ import { setBreakKinds } from './breaks';
 import { parseBreakKinds, readConfig, type AgentConfig } from './config';
 import { ControlChannel } from './control-channel';
 import { report } from './findings';
+import { connectInstrumentation } from './frameworks/connect';
 import { expressInstrumentation } from './frameworks/express';
+import { fastifyInstrumentation } from './frameworks/fastify';
+import { koaInstrumentation } from './frameworks/koa';
 import { configureHangWatch } from './hang-watch';
 import { installModuleHooks, type Instrumentation } from './module-hooks';
 import { installProcessHooks } from './process-hooks';
@@ -20,7 +23,12 @@ import { TraceFile } from './trace-file';
 declare const AGENT_VERSION: string;
 
 const LOADED = Symbol.for('mwchain.agent');
-const INSTRUMENTATIONS: Instrumentation[] = [expressInstrumentation];
+const INSTRUMENTATIONS: Instrumentation[] = [
+  expressInstrumentation,
+  koaInstrumentation,
+  connectInstrumentation,
+  fastifyInstrumentation,
+];
 
 function start(): void {
   const holder = globalThis as { [LOADED]?: string };
@@ -79,13 +87,13 @@ function onStopped(
   if (stopped) {
     const why =
       reason === 'timeout'
-        ? `no response ${idleMs} ms after it was entered (MWCHAIN_HANG_MS=${config.hangMs})`
+        ? `no response ${idleMs} ms later (MWCHAIN_HANG_MS=${config.hangMs})`
         : `the client gave up after ${idleMs} ms without a response`;
     report(
       'unterminated-middleware',
       trace,
       last.info,
-      `\`${last.info.name}\` neither called next() nor sent a response: ${why}`,
+      `The chain stopped in \`${last.info.name}\`: it has not passed the request on, and nothing answered it: ${why}`,
     );
     markPending(trace);
   }
