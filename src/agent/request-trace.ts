@@ -5,6 +5,7 @@
 import type { ExitOutcome } from '../protocol/agent-messages';
 import type { MiddlewareInfo } from './middleware-info';
 import { breakOn } from './breaks';
+import { doubleResponse } from './response-hooks';
 import { emit, sink } from './sink';
 import { clock, watch, unwatch } from './hang-watch';
 
@@ -116,6 +117,9 @@ export function exit(frame: Frame, outcome: ExitOutcome): void {
 export function crossing(frame: Frame, error: unknown): void {
   exit(frame, 'error');
   const trace = frame.trace;
+  if ((error as { code?: unknown } | null)?.code === 'ERR_HTTP_HEADERS_SENT' && trace.responded) {
+    doubleResponse(trace, 'a header write', frame);
+  }
   trace.pendingError = { from: frame, message: messageOf(error) };
   breakOn('crossing', trace, frame.info, error);
 }

@@ -41,7 +41,7 @@ export function installResponseHooks(): void {
   if (installed) return;
   installed = true;
   const proto = http.ServerResponse.prototype;
-  const { writeHead, end, setHeader } = proto;
+  const { writeHead, end } = proto;
 
   // `function` keeps the app's `this` and arity-free argument passing.
   proto.writeHead = function (this: http.ServerResponse) {
@@ -72,20 +72,18 @@ export function installResponseHooks(): void {
     }
     return result;
   } as typeof proto.end;
-
-  // setHeader(name, value) runs several times a request: two fixed parameters, no `arguments`;
-  // only once the headers are out is a call interesting
-  proto.setHeader = function (this: http.ServerResponse, name: string, value: unknown) {
-    if (this.headersSent && state.active) {
-      const trace = traceOf(this);
-      if (trace !== undefined) guarded(() => doubleResponse(trace, 'setHeader'));
-    }
-    return setHeader.call(this, name, value as string);
-  } as typeof proto.setHeader;
 }
 
-function doubleResponse(trace: RequestTrace, how: string): void {
-  const second = trace.frameNow(currentFrame());
+/**
+ * `second` wrote after the response was out. Node throws ERR_HTTP_HEADERS_SENT for the header
+ * writes of that (Express's res.send sets headers first), and that error crosses the chain:
+ * request-trace reports it from there, which spares a hook on every setHeader call.
+ */
+export function doubleResponse(
+  trace: RequestTrace,
+  how: string,
+  second = trace.frameNow(currentFrame()),
+): void {
   const first = trace.responder ?? second;
   if (!first) return;
   const secondName = second && second !== first ? `\`${second.info.name}\`` : 'the chain';
