@@ -26,10 +26,12 @@ import { fileURLToPath } from 'node:url';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
 const AGENT = path.join(ROOT, 'dist', 'agent.js');
-const ROUNDS = 8;
+const ROUNDS = 12;
 const ROUND_SECONDS = 2;
 const WARMUP_SECONDS = 2;
 const CONNECTIONS = 10;
+const SERVER_CPU = 1;
+const LOAD_CPU = 0;
 
 /** @param {{line: (s: string) => void, fail: (msg: string) => void}} ctx */
 export async function agentOverhead(ctx) {
@@ -84,6 +86,7 @@ export async function agentOverhead(ctx) {
       truncateSync(traceFile);
     }
 
+    const pinned = pin(process.pid, LOAD_CPU);
     const busyBefore = busyOutside(variants);
     for (let round = 0; round < ROUNDS; round++) {
       // Each round starts with another variant: the one after OpenTelemetry's heavy round must not
@@ -105,19 +108,28 @@ export async function agentOverhead(ctx) {
     }
 
     const busy = busyOutside(variants, busyBefore);
-    const base = median(variants[0].costs);
     ctx.line(
-      `Express 4 app, 10 middleware, 127.0.0.1; server CPU per request, median of ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s, autocannon ${CONNECTIONS} connections`,
+      `Express 4 app, 10 middleware, 127.0.0.1; server CPU per request, median of ${ROUNDS} alternating rounds (efficiency: median of per-round baseline/variant) of ${ROUND_SECONDS} s, autocannon ${CONNECTIONS} connections`,
     );
     for (const v of variants) {
       const cost = median(v.costs);
       const rounds = v.costs.map((c) => c.toFixed(1)).join(', ');
+      // Efficiency from each round's own baseline: the machine's speed drifts between rounds far
+      // more than the agent's cost, and a round's variants run back to back.
+      const ratios = v.costs.map((c, i) => variants[0].costs[i] / c).sort((a, b) => a - b);
+      const spread = `${quantile(ratios, 0.25).toFixed(2)}-${quantile(ratios, 0.75).toFixed(2)}`;
+      const efficiency = median(ratios);
       const eff =
         v === variants[0]
           ? ''
-          : `; efficiency ${(base / cost).toFixed(2)} (${v.target ? `target >= ${v.target}` : `${(cost / base).toFixed(1)}x the CPU`})`;
+          : `; efficiency ${efficiency.toFixed(2)} (middle half of the rounds ${spread}; ${v.target ? `target >= ${v.target}` : `${(1 / efficiency).toFixed(1)}x the CPU`})`;
       ctx.line(`${v.name}: ${cost.toFixed(1)} µs/request (${rounds})${eff}`);
     }
+    ctx.line(
+      pinned
+        ? `  servers pinned to CPU ${SERVER_CPU}, autocannon to CPU ${LOAD_CPU} (taskset)`
+        : '  not pinned to CPUs (no taskset or one CPU): expect noisier rounds',
+    );
     ctx.line(
       `  meanwhile other processes kept ${Math.max(0, Math.round(busy * 100))}% of a CPU busy (more makes the rounds noisier)`,
     );
@@ -157,6 +169,7 @@ function startServer(dir, variant) {
     });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+    pin(child.pid, SERVER_CPU);
     const timer = setTimeout(() => {
       child.kill();
       reject(new Error(`${variant.name}: the server did not report a port within 15 s:\n${stderr}`));
@@ -177,6 +190,16 @@ function startServer(dir, variant) {
       );
     });
   });
+}
+
+/**
+ * Servers on one core, the load generator (this process) on the other: sharing cores, the
+ * server's CPU per request swings by a quarter from round to round with the scheduler.
+ * All threads (-a), as V8 and libuv start theirs before the app runs.
+ */
+function pin(pid, cpu) {
+  if (os.availableParallelism() < 2) return false;
+  return spawnSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' }).status === 0;
 }
 
 /** Loads GET / for `seconds`; the 2xx answers it counted, or what went wrong. */
@@ -269,6 +292,10 @@ function traceProblem(file) {
     }
   }
   return requests ? undefined : `no line of type 'request' among the last ${lines.length} of the trace`;
+}
+
+function quantile(sorted, q) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 function median(xs) {

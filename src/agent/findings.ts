@@ -4,7 +4,7 @@
 import type { FindingKind } from '../protocol/agent-messages';
 import { breakOn } from './breaks';
 import type { MiddlewareInfo } from './middleware-info';
-import type { RequestTrace } from './request-trace';
+import { messageOf, type RequestTrace } from './request-trace';
 import { emit, flush, sink } from './sink';
 
 const BITS: Record<FindingKind, number> = {
@@ -50,12 +50,16 @@ export function report(
     const at = finding.middleware.definedAt;
     const where = at.line ? ` (${at.file}:${at.line}:${at.column})` : '';
     const request = trace ? ` on ${trace.method} ${trace.url}` : '';
-    process.stderr.write(`mwchain: ${kind}${request}: ${message}${where}\n`);
+    try {
+      process.stderr.write(`mwchain: ${kind}${request}: ${message}${where}\n`);
+    } catch {
+      // stderr closed: the trace and the control socket still have it
+    }
   }
   breakOn(kind, trace, middleware, error);
 }
 
 function errorJson(error: unknown): { message: string; stack: string } {
   if (error instanceof Error) return { message: error.message, stack: error.stack ?? '' };
-  return { message: String(error), stack: '' };
+  return { message: messageOf(error), stack: '' };
 }

@@ -6,9 +6,8 @@ import type { RequestTrace } from './request-trace';
 
 type HangHandler = (trace: RequestTrace, reason: 'timeout' | 'aborted', idleMs: number) => void;
 
-// An array, not a Set: adding is a push, and finished requests are dropped in bulk at the next
-// sweep instead of one hash delete each.
-let inFlight: RequestTrace[] = [];
+// A Set, so a finished request is let go at once rather than surviving into the old generation.
+const inFlight = new Set<RequestTrace>();
 let timer: NodeJS.Timeout | undefined;
 let hangMs = 5000;
 let period = 250;
@@ -28,12 +27,13 @@ export function configureHangWatch(ms: number, handler: HangHandler): void {
 }
 
 export function watch(trace: RequestTrace): void {
-  inFlight.push(trace);
+  inFlight.add(trace);
   timer ??= startTimer();
 }
 
-/** Finished requests have `res` null and leave at the next sweep. */
-export function unwatch(_trace: RequestTrace): void {}
+export function unwatch(trace: RequestTrace): void {
+  inFlight.delete(trace);
+}
 
 function startTimer(): NodeJS.Timeout {
   clock.now = Date.now();
@@ -45,18 +45,15 @@ function startTimer(): NodeJS.Timeout {
 
 function sweep(): void {
   const now = (clock.now = Date.now());
-  const still: RequestTrace[] = [];
   for (const trace of inFlight) {
     const res = trace.res;
-    if (!res) continue;
-    if (res.destroyed) {
+    if (!res) {
+      inFlight.delete(trace);
+    } else if (res.destroyed) {
+      inFlight.delete(trace);
       onHang(trace, 'aborted', now - trace.lastActivity);
-    } else {
-      still.push(trace);
-      if (!trace.responded && now - trace.lastActivity >= hangMs + period) {
-        onHang(trace, 'timeout', now - trace.lastActivity);
-      }
+    } else if (!trace.responded && now - trace.lastActivity >= hangMs + period) {
+      onHang(trace, 'timeout', now - trace.lastActivity);
     }
   }
-  inFlight = still;
 }
