@@ -155,7 +155,10 @@ export class RunningApp {
 
   readTrace(): TraceEvent[] {
     if (!this.traceFile || !existsSync(this.traceFile)) return [];
-    return readFileSync(this.traceFile, 'utf8')
+    const text = readFileSync(this.traceFile, 'utf8');
+    // a write may be under way: only whole lines count
+    return text
+      .slice(0, text.lastIndexOf('\n') + 1)
       .split('\n')
       .filter((line) => line.trim())
       .map((line) => JSON.parse(line) as TraceEvent);
