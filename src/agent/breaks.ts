@@ -24,6 +24,10 @@ export function breakOn(
     method: trace?.method ?? '',
     url: trace?.url ?? '',
     middleware: middleware.json,
+    chain: (trace?.frames ?? []).map((frame) => ({
+      ...frame.info.json,
+      ...(frame.outcome ? { outcome: frame.outcome } : {}),
+    })),
   };
   if (error !== undefined) {
     info.error = error;

@@ -37,7 +37,8 @@ export class RequestTrace {
   ended = false;
   reported = 0;
   pendingError: { from: Frame; message: string } | undefined;
-  private open: Frame[] = [];
+  /** Every invocation of the request so far, in order: the chain as it ran. */
+  readonly frames: Frame[] = [];
 
   constructor(
     readonly method: string,
@@ -60,18 +61,9 @@ export class RequestTrace {
     return store && store.trace === this ? store : this.lastEntered;
   }
 
-  /** Every frame of the request; those that exited are skipped when the open ones are closed. */
-  addOpen(frame: Frame): void {
-    this.open.push(frame);
-  }
-
-  /** Kept for front ends; frames leave by their outcome, not by removal. */
-  removeOpen(_frame: Frame): void {}
-
-  takeOpen(): Frame[] {
-    const open = this.open;
-    this.open = [];
-    return open;
+  /** Invocations that have not left yet (no next, error or response). */
+  openFrames(): Frame[] {
+    return this.frames.filter((frame) => frame.outcome === undefined);
   }
 }
 
@@ -95,7 +87,7 @@ export function enter(trace: RequestTrace, info: MiddlewareInfo): Frame {
   if (trace.pendingError) errorReached(trace, info.name);
   const frame = new Frame(trace, info);
   trace.lastEntered = frame;
-  trace.addOpen(frame);
+  trace.frames.push(frame);
   if (sink.on) {
     const t = Date.now();
     trace.lastActivity = t;
@@ -152,7 +144,7 @@ export function finishRequest(trace: RequestTrace, status: number): void {
   if (trace.pendingError) errorReached(trace, trace.fallbackHandler);
   const responder = trace.responder;
   const now = Date.now();
-  for (const frame of trace.takeOpen()) {
+  for (const frame of trace.openFrames()) {
     if (frame.outcome !== undefined) continue;
     frame.outcome = status && frame === responder ? 'response' : 'pending';
     if (sink.on) emitExit(frame, frame.outcome, now);
@@ -163,7 +155,7 @@ export function finishRequest(trace: RequestTrace, status: number): void {
 /** Marks frames that are still open as `pending` (the hang watch gave up on them). */
 export function markPending(trace: RequestTrace): void {
   const now = Date.now();
-  for (const frame of trace.takeOpen()) {
+  for (const frame of trace.openFrames()) {
     if (frame.outcome !== undefined) continue;
     frame.outcome = 'pending';
     if (sink.on) emitExit(frame, 'pending', now);

@@ -55,6 +55,8 @@ export interface BreakInfo {
   middleware: RuntimeMiddleware;
   error?: unknown;
   throwSite?: RuntimeLoc;
+  /** The request's invocations so far, in order, with how each left (none yet: still running). */
+  chain: { name: string; definedAt: RuntimeLoc; outcome?: ExitOutcome }[];
 }
 
 /**

@@ -96,7 +96,8 @@ class Inspector {
 
 const INFO = `({ kind: info.kind, method: info.method, url: info.url, name: info.middleware.name,
   line: info.middleware.definedAt.line, error: info.error && info.error.message,
-  throwLine: info.throwSite && info.throwSite.line })`;
+  throwLine: info.throwSite && info.throwSite.line,
+  chain: info.chain.map((c) => c.name + ':' + (c.outcome || 'running')) })`;
 
 describe('breaks with a debugger attached', () => {
   let app: RunningApp;
@@ -126,6 +127,7 @@ describe('breaks with a debugger attached', () => {
       line: 21,
       error: 'passed to next',
       throwLine: 22,
+      chain: ['requestLog:next', 'requireAuth:next', 'failWithNext:error'],
     });
     await inspector.send('Debugger.resume');
     assert.equal((await reply).status, 500);
