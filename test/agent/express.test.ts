@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TraceEvent } from '../../src/protocol/agent-messages';
-import { findings, ridOf, RunningApp, walk } from '../support/agent-app';
+import { dieOfTimerThrow, findings, ridOf, RunningApp, walk } from '../support/agent-app';
 
 const VERSIONS = [
   { label: 'Express 4', pkg: 'express4' },
@@ -159,24 +159,14 @@ describe('a rejection in async work a middleware started and nobody awaits', () 
 describe('a throw in a timer a middleware scheduled', () => {
   for (const agent of [true, false]) {
     test(`kills the process the same way ${agent ? 'with' : 'without'} the agent`, async () => {
-      const app = await RunningApp.start({ app: 'agent-express-failures/app.cjs', agent });
-      try {
-        assert.equal((await app.get('/timer-throws')).body, 'scheduled');
-        const { code, signal } = await app.exited;
-        assert.deepEqual({ code, signal }, { code: 1, signal: null });
-        assert.match(app.stderr, /Error: cleanup failed/);
-        if (agent) {
-          const found = findings(app.readTrace());
-          assert.deepEqual(
-            found.map((f) => [f.kind, f.middleware.name, f.url]),
-            [['escaping-async-throw', 'scheduleCleanup', '/timer-throws']],
-          );
-          assert.match(found[0].error?.stack ?? '', /cleanup failed/);
-          assert.match(app.stderr, /mwchain: escaping-async-throw on GET \/timer-throws/);
-        }
-      } finally {
-        await app.stop();
-      }
+      const { found, stderr } = await dieOfTimerThrow({ app: 'agent-express-failures/app.cjs', agent });
+      if (!agent) return;
+      assert.deepEqual(
+        found.map((f) => [f.kind, f.middleware.name, f.url]),
+        [['escaping-async-throw', 'scheduleCleanup', '/timer-throws']],
+      );
+      assert.match(found[0].error?.stack ?? '', /cleanup failed/);
+      assert.match(stderr, /mwchain: escaping-async-throw on GET \/timer-throws/);
     });
   }
 });

@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TraceEvent } from '../../src/protocol/agent-messages';
-import { findings, ridOf, RunningApp, walk, type Reply } from '../support/agent-app';
+import { dieOfTimerThrow, findings, ridOf, RunningApp, walk, type Reply } from '../support/agent-app';
 
 const VERSIONS = [
   { label: 'Fastify 4', pkg: 'fastify4' },
@@ -314,23 +314,13 @@ for (const { label, pkg } of VERSIONS) {
   describe(`agent on ${label}: a throw in a timer a handler scheduled`, () => {
     for (const agent of [true, false]) {
       test(`kills the process the same way ${agent ? 'with' : 'without'} the agent`, async () => {
-        const app = await RunningApp.start({ app: FAILURES, agent, env: { MWCHAIN_TEST_FASTIFY: pkg } });
-        try {
-          assert.equal((await app.get('/timer-throws')).body, 'scheduled');
-          const { code, signal } = await app.exited;
-          assert.deepEqual({ code, signal }, { code: 1, signal: null });
-          assert.match(app.stderr, /Error: cleanup failed/);
-          if (agent) {
-            const found = findings(app.readTrace());
-            assert.deepEqual(
-              found.map((f) => [f.kind, f.middleware.name, f.url]),
-              [['escaping-async-throw', 'scheduleCleanup', '/timer-throws']],
-            );
-            assert.equal(found[0].error?.message, 'cleanup failed');
-          }
-        } finally {
-          await app.stop();
-        }
+        const { found } = await dieOfTimerThrow({ app: FAILURES, agent, env: { MWCHAIN_TEST_FASTIFY: pkg } });
+        if (!agent) return;
+        assert.deepEqual(
+          found.map((f) => [f.kind, f.middleware.name, f.url]),
+          [['escaping-async-throw', 'scheduleCleanup', '/timer-throws']],
+        );
+        assert.equal(found[0].error?.message, 'cleanup failed');
       });
     }
   });

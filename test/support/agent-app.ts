@@ -1,6 +1,7 @@
 // Runs a fixture app in a child process, with or without the runtime agent (dist/agent.js,
 // built by `npm test` before the suites), and talks to it over real HTTP on 127.0.0.1. The app
 // prints `PORT <n>` once it listens. Trace lines are read back from the MWCHAIN_TRACE file.
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
@@ -197,4 +198,24 @@ export function ridOf(events: TraceEvent[], method: string, url: string, nth = 0
   const request = requests[nth];
   if (!request) throw new Error(`no request ${method} ${url} in the trace`);
   return request.rid;
+}
+
+/**
+ * Runs an app whose GET /timer-throws answers 'scheduled' and then throws 'cleanup failed' from
+ * a timer, and checks that Node dies of it as it always does (code 1, the error on stderr).
+ * Returns the findings the trace kept and the app's stderr.
+ */
+export async function dieOfTimerThrow(
+  options: AppOptions,
+): Promise<{ found: ReturnType<typeof findings>; stderr: string }> {
+  const app = await RunningApp.start(options);
+  try {
+    assert.equal((await app.get('/timer-throws')).body, 'scheduled');
+    const { code, signal } = await app.exited;
+    assert.deepEqual({ code, signal }, { code: 1, signal: null });
+    assert.match(app.stderr, /Error: cleanup failed/);
+    return { found: findings(app.readTrace()), stderr: app.stderr };
+  } finally {
+    await app.stop();
+  }
 }
