@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TraceEvent } from '../../src/protocol/agent-messages';
-import { dieOfTimerThrow, findings, ridOf, RunningApp, walk } from '../support/agent-app';
+import { dieOfTimerThrow, entered, findings, ridOf, RunningApp, walk } from '../support/agent-app';
 
 const VERSIONS = [
   { label: 'Express 4', pkg: 'express4' },
@@ -35,8 +35,7 @@ for (const { label, pkg } of VERSIONS) {
         'showOk:response',
         'finish 200',
       ]);
-      const enter = events.find((e) => e.type === 'enter' && e.rid === rid && e.name === 'showOk');
-      assert.ok(enter && enter.type === 'enter');
+      const enter = entered(events, rid, 'showOk');
       assert.match(enter.definedAt.file, /agent-express-failures\/app\.cjs$/);
       assert.equal(enter.definedAt.line, 17);
     });

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TraceEvent } from '../../src/protocol/agent-messages';
-import { dieOfTimerThrow, findings, ridOf, RunningApp, walk } from '../support/agent-app';
+import { dieOfTimerThrow, entered, findings, ridOf, RunningApp, walk } from '../support/agent-app';
 
 const VERSIONS = [
   { label: 'Koa 2', pkg: 'koa2' },
@@ -49,8 +49,7 @@ for (const { label, pkg } of VERSIONS) {
         'requestLog:next',
         'finish 200',
       ]);
-      const enter = events.find((e) => e.type === 'enter' && e.rid === rid && e.name === 'showUser');
-      assert.ok(enter && enter.type === 'enter');
+      const enter = entered(events, rid, 'showUser');
       assert.match(enter.definedAt.file, /agent-koa-failures\/app\.cjs$/);
       assert.equal(enter.definedAt.line, 35);
       const request = events.find((e) => e.type === 'request' && e.rid === rid);
@@ -190,8 +189,7 @@ for (const { label, pkg } of VERSIONS) {
         'timing:next',
         'finish 200',
       ]);
-      const enter = events.find((e) => e.type === 'enter' && e.rid === rid && e.name === 'requireToken');
-      assert.ok(enter && enter.type === 'enter');
+      const enter = entered(events, rid, 'requireToken');
       assert.match(enter.definedAt.file, /agent-koa-esm\/auth\.mjs$/);
       assert.equal(enter.definedAt.line, 2);
     });

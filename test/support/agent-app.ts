@@ -219,3 +219,17 @@ export async function dieOfTimerThrow(
     await app.stop();
   }
 }
+
+/** The `enter` event of `name` in request `rid`; fails when there is none. */
+export function entered(
+  events: TraceEvent[],
+  rid: number,
+  name: string,
+): Extract<TraceEvent, { type: 'enter' }> {
+  const enter = events.find(
+    (e): e is Extract<TraceEvent, { type: 'enter' }> =>
+      e.type === 'enter' && e.rid === rid && e.name === name,
+  );
+  assert.ok(enter, `${name} entered in request ${rid}`);
+  return enter;
+}
