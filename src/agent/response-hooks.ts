@@ -5,7 +5,13 @@
 import * as http from 'node:http';
 import { currentFrame } from './context';
 import { report } from './findings';
-import { finishRequest, responseStarted, type RequestTrace } from './request-trace';
+import {
+  finishRequest,
+  responseStarted,
+  startRequest,
+  type RequestTrace,
+  type Responder,
+} from './request-trace';
 import { guarded, state, stepAside } from './safety';
 
 // A WeakMap, not a property: the app's response objects keep their shape. Consecutive lookups
@@ -31,6 +37,36 @@ export function bindResponse(res: object, trace: RequestTrace): void {
   traces.set(res, trace);
   lastRes = res;
   lastTrace = trace;
+}
+
+interface RequestLine {
+  method?: unknown;
+  url?: unknown;
+  /** Express and Koa keep the URL before mounts rewrote `url`. */
+  originalUrl?: unknown;
+}
+
+/**
+ * The trace of the request `res` answers, started the first time a front end sees the response.
+ * `fallbackHandler` names who answers an error no handler of the app takes.
+ */
+export function traceForResponse(
+  res: Responder,
+  req: RequestLine | undefined,
+  fallbackHandler: string,
+): RequestTrace {
+  let trace = traceOf(res);
+  if (trace === undefined) {
+    const url = typeof req?.originalUrl === 'string' ? req.originalUrl : req?.url;
+    trace = startRequest(
+      typeof req?.method === 'string' ? req.method : '',
+      typeof url === 'string' ? url : '',
+      res,
+      fallbackHandler,
+    );
+    bindResponse(res, trace);
+  }
+  return trace;
 }
 
 function forget(res: object): void {

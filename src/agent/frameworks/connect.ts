@@ -10,8 +10,8 @@ import { announce } from '../announce';
 import { context } from '../context';
 import { infoOf } from '../middleware-info';
 import type { Instrumentation } from '../module-hooks';
-import { crossing, enter, exit, startRequest, type Frame, type RequestTrace } from '../request-trace';
-import { bindResponse, traceOf } from '../response-hooks';
+import { crossing, enter, exit, type Frame } from '../request-trace';
+import { traceForResponse } from '../response-hooks';
 import { guarded, state } from '../safety';
 import { wrapFunction } from '../wrap';
 import { isNativePromise, watchDroppedPromise } from './dropped-promise';
@@ -163,19 +163,7 @@ function traceCall(target: Handler, thisArg: unknown, args: unknown[]): unknown 
 function begin(fn: Handler, req: unknown, res: unknown, next: unknown): Frame | undefined {
   // only Node's responses: the core learns how the request ends from ServerResponse's methods
   if (typeof next !== 'function' || !(res instanceof ServerResponse)) return undefined;
-  return enter(traceFor(req, res), infoOf(fn));
-}
-
-function traceFor(req: unknown, res: ServerResponse): RequestTrace {
-  let trace = traceOf(res);
-  if (!trace) {
-    const r = (typeof req === 'object' && req !== null ? req : {}) as Partial<IncomingMessage> & {
-      originalUrl?: string;
-    };
-    trace = startRequest(r.method ?? '', r.originalUrl ?? r.url ?? '', res, 'finalhandler');
-    bindResponse(res, trace);
-  }
-  return trace;
+  return enter(traceForResponse(res, req as IncomingMessage, 'finalhandler'), infoOf(fn));
 }
 
 function invoke(fn: Handler, thisArg: unknown, args: unknown[], frame: Frame): unknown {

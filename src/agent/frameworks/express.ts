@@ -6,8 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context } from '../context';
 import { infoOf, type MiddlewareInfo } from '../middleware-info';
 import type { Instrumentation } from '../module-hooks';
-import { crossing, enter, exit, startRequest, type Frame, type RequestTrace } from '../request-trace';
-import { bindResponse, traceOf } from '../response-hooks';
+import { crossing, enter, exit, type Frame } from '../request-trace';
+import { traceForResponse } from '../response-hooks';
 import { state, stepAside } from '../safety';
 import { announce } from '../announce';
 import { isNativePromise, watchDroppedPromise } from './dropped-promise';
@@ -107,15 +107,6 @@ function isPlumbing(layer: Layer, fn: Handler): boolean {
   return (fn.name === 'query' || fn.name === 'expressInit') && frameworkSources.has(String(fn));
 }
 
-function traceFor(req: IncomingMessage & { originalUrl?: string }, res: ServerResponse): RequestTrace {
-  let trace = traceOf(res);
-  if (!trace) {
-    trace = startRequest(req.method ?? '', req.originalUrl ?? req.url ?? '', res, 'finalhandler');
-    bindResponse(res, trace);
-  }
-  return trace;
-}
-
 /** `next` as the middleware sees it: records how the middleware left, then goes on. */
 function trackedNext(frame: Frame, next: Next): Next {
   return function (this: unknown, err?: unknown) {
@@ -137,7 +128,7 @@ function begin(layer: Layer, fn: Handler, req: unknown, res: unknown): Frame | u
     let info = layer[kInfo];
     if (info === undefined || (info !== null && info.fn !== fn)) info = layerInfo(layer, fn);
     if (info === null) return undefined;
-    return enter(traceFor(req as IncomingMessage, res as ServerResponse), info);
+    return enter(traceForResponse(res as ServerResponse, req as IncomingMessage, 'finalhandler'), info);
   } catch (error) {
     stepAside(error);
     return undefined;

@@ -7,16 +7,8 @@
 import { context, currentFrame } from '../context';
 import { report } from '../findings';
 import { infoOf, type MiddlewareInfo } from '../middleware-info';
-import {
-  crossing,
-  enter,
-  exit,
-  startRequest,
-  type Frame,
-  type RequestTrace,
-  type Responder,
-} from '../request-trace';
-import { bindResponse, traceOf } from '../response-hooks';
+import { crossing, enter, exit, type Frame, type RequestTrace, type Responder } from '../request-trace';
+import { traceForResponse, traceOf } from '../response-hooks';
 import { guarded, state } from '../safety';
 import { wrapFunction } from '../wrap';
 
@@ -137,15 +129,7 @@ function traceFor(reply: ReplyLike): RequestTrace | undefined {
   const known = traceOf(res);
   if (known) return known.ended ? undefined : known;
   if (res.writableEnded === true) return undefined;
-  const req = reply.request?.raw;
-  const trace = startRequest(
-    String(req?.method ?? ''),
-    String(req?.originalUrl ?? req?.url ?? ''),
-    res,
-    FASTIFY_FALLBACK,
-  );
-  bindResponse(res, trace);
-  return trace;
+  return traceForResponse(res, reply.request?.raw, FASTIFY_FALLBACK);
 }
 
 /**

@@ -5,16 +5,8 @@ import { ServerResponse } from 'node:http';
 import { context, currentFrame } from '../context';
 import { report } from '../findings';
 import type { MiddlewareInfo } from '../middleware-info';
-import {
-  crossing,
-  enter,
-  errorReached,
-  exit,
-  Frame,
-  startRequest,
-  type RequestTrace,
-} from '../request-trace';
-import { bindResponse, traceOf } from '../response-hooks';
+import { crossing, enter, errorReached, exit, Frame, type RequestTrace } from '../request-trace';
+import { traceForResponse } from '../response-hooks';
 import { guarded, state } from '../safety';
 import { wrapFunction } from '../wrap';
 
@@ -34,18 +26,11 @@ const FALLBACK = 'ctx.onerror';
 /** The frame of each request that last ended the chain with a response of its own. */
 const lastResponder = new WeakMap<RequestTrace, Frame>();
 
-export function traceFor(method: unknown, url: unknown, res: ServerResponse): RequestTrace {
-  let trace = traceOf(res);
-  if (!trace) {
-    trace = startRequest(
-      typeof method === 'string' ? method : '',
-      typeof url === 'string' ? url : '',
-      res,
-      FALLBACK,
-    );
-    bindResponse(res, trace);
-  }
-  return trace;
+export function traceFor(
+  req: { method?: unknown; url?: unknown; originalUrl?: unknown },
+  res: ServerResponse,
+): RequestTrace {
+  return traceForResponse(res, req, FALLBACK);
 }
 
 const NO_ERROR = Symbol('no error');
@@ -102,7 +87,7 @@ function begin(ctx: unknown, info: MiddlewareInfo): Invocation | undefined {
   const res = c.res;
   // the core sees responses at http.ServerResponse: an HTTP/2 one would never finish its trace
   if (!(res instanceof ServerResponse)) return undefined;
-  const trace = traceFor(c.method, typeof c.originalUrl === 'string' ? c.originalUrl : c.url, res);
+  const trace = traceFor(c, res);
   const caller = currentFrame();
   const top = !(caller && caller.trace === trace);
   // after the response, for attribution of what it schedules, but no longer in the trace

@@ -190,7 +190,7 @@ function tracedHandler(handler: AnyFunction): AnyFunction {
   return wrapFunction(handler, (target, thisArg, args) => {
     if (state.active) {
       const [req, res] = args as unknown as [IncomingMessage | undefined, ServerResponse | undefined];
-      if (req && res instanceof ServerResponse) guarded(() => traceFor(req.method, req.url, res));
+      if (req && res instanceof ServerResponse) guarded(() => traceFor(req, res));
     }
     return Reflect.apply(target, thisArg, args);
   });
