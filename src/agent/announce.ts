@@ -3,7 +3,7 @@ import { sink } from './sink';
 
 export const instrumented = new Set<string>();
 
-export function announce(framework: string, _how?: string): void {
+export function announce(framework: string): void {
   if (instrumented.has(framework)) return;
   instrumented.add(framework);
   sink.control?.sendMessage({ type: 'instrumented', framework, version: null });

@@ -145,7 +145,6 @@ export function finishRequest(trace: RequestTrace, status: number): void {
   const responder = trace.responder;
   const now = Date.now();
   for (const frame of trace.openFrames()) {
-    if (frame.outcome !== undefined) continue;
     frame.outcome = status && frame === responder ? 'response' : 'pending';
     if (sink.on) emitExit(frame, frame.outcome, now);
   }
@@ -156,7 +155,6 @@ export function finishRequest(trace: RequestTrace, status: number): void {
 export function markPending(trace: RequestTrace): void {
   const now = Date.now();
   for (const frame of trace.openFrames()) {
-    if (frame.outcome !== undefined) continue;
     frame.outcome = 'pending';
     if (sink.on) emitExit(frame, 'pending', now);
   }

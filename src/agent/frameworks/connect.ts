@@ -64,7 +64,7 @@ export const connectInstrumentation: Instrumentation = {
       },
     });
     replaced.add(proxy);
-    announce('connect', 'createServer');
+    announce('connect');
     return proxy;
   },
 };

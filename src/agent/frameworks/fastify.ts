@@ -45,7 +45,7 @@ export const fastifyInstrumentation: Instrumentation = {
   tryInstrument(exports) {
     // the instances come from the channel; the module only tells the extension Fastify is here
     if (!subscribed || !isFastifyExports(exports)) return false;
-    announce('fastify', CHANNEL);
+    announce('fastify');
     return true;
   },
   install() {
@@ -88,7 +88,7 @@ function instrumentInstance(app: unknown): void {
   if (typeof app.setNotFoundHandler === 'function') {
     app.setNotFoundHandler = patchSetNotFoundHandler(app.setNotFoundHandler);
   }
-  announce('fastify', CHANNEL);
+  announce('fastify');
 }
 
 function patchAddHook(original: Method, hooksKey: symbol | undefined): Method {

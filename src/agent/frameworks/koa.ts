@@ -50,12 +50,12 @@ export const koaInstrumentation: Instrumentation = {
       const proto = (candidate as { prototype?: unknown }).prototype;
       if (isKoaApplication(proto)) {
         patchApplication(proto);
-        announce('koa', 'Application.prototype.callback');
+        announce('koa');
         return true;
       }
       if (isRouterPrototype(proto)) {
         patchRouterPrototype(proto);
-        announce('@koa/router', 'Router.prototype.match');
+        announce('@koa/router');
         return true;
       }
     }
@@ -215,7 +215,7 @@ function instrumentRouter(router: RouterLike): void {
   }
   if (owner !== null && owner !== router) {
     patchRouterPrototype(owner as Record<string, AnyFunction>);
-    announce('@koa/router', 'Router.prototype.match');
+    announce('@koa/router');
   } else {
     // a router whose match is its own: only the layers it has now can be reached
     for (const layer of router.stack) wrapLayer(layer);
