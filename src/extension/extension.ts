@@ -3,7 +3,9 @@
 import * as vscode from 'vscode';
 import type { ChainNode } from '../view-models/chain-tree';
 import { AnalysisHost } from './analysis-host';
+import { nextErrorHandler } from '../agent-link/next-handler';
 import { ChainTreeProvider } from './chain-tree-provider';
+import { registerDebugIntegration, type DebugIntegration } from './debug';
 import { registerCommands } from './commands';
 import { Diagnostics } from './diagnostics';
 import { GraphView } from './graph-view';
@@ -18,7 +20,12 @@ const SOURCES: vscode.DocumentSelector = [
   { scheme: 'file', language: 'typescriptreact' },
 ];
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What the extension hands other extensions (and its own tests). */
+export interface MwchainApi {
+  lastPause: DebugIntegration['lastPause'];
+}
+
+export function activate(context: vscode.ExtensionContext): MwchainApi {
   const log = vscode.window.createOutputChannel('Middleware Chains');
   const host = new AnalysisHost(context.extensionPath, log);
   const diagnostics = new Diagnostics(context.extensionUri);
@@ -30,6 +37,22 @@ export function activate(context: vscode.ExtensionContext): void {
   const graph = new GraphView(context.extensionUri, host);
   const lens = new RouteLensProvider(host);
   const watcher = new WorkspaceWatcher(host, log);
+  const debug = registerDebugIntegration(
+    context.extensionPath,
+    log,
+    (info) =>
+      nextErrorHandler(
+        host.roots().flatMap((root) => {
+          const graph = host.resultFor(root)?.graph;
+          return graph ? [{ root, graph }] : [];
+        }),
+        info.method,
+        info.url,
+        info.middleware.definedAt,
+      ),
+    () => {},
+    () => {},
+  );
 
   context.subscriptions.push(
     log,
@@ -59,12 +82,14 @@ export function activate(context: vscode.ExtensionContext): void {
       else if (node?.app) graph.show(node.app);
     }),
     ...registerCommands(host, watcher, tree, treeView, graph),
+    ...debug.disposables,
   );
   void vscode.commands.executeCommand('setContext', 'mwchain.state', 'analysing');
   log.appendLine(
     `activated; folders: ${(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString()).join(', ')}`,
   );
   void watcher.openAll().then(() => tree.refresh());
+  return { lastPause: debug.lastPause };
 }
 
 export function deactivate(): void {}

@@ -18,6 +18,7 @@ test('vsce accepts the manifest and packages the bundles, not node_modules', () 
     'package.json',
     'dist/extension.js',
     'dist/analysis-worker.js',
+    'dist/agent.js',
     'media/vendor/mermaid.min.js',
     'media/graph.js',
     'docs/rules/swallowed-error.md',

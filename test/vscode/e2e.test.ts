@@ -17,26 +17,37 @@ const node = (args: string[], timeout: number) =>
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 
-test('the extension in code-server: tree, problems, quick fix, graph', { skip, timeout: 600_000 }, () => {
-  // dist/ is what code-server loads: build it here too, so this file alone (node --test) is not stale.
-  const build = node(['scripts/build.mjs'], 120_000);
-  assert.equal(build.status, 0, `build failed:\n${build.stdout}\n${build.stderr}`);
-  const install = node(['scripts/vscode-e2e/install.mjs'], 480_000);
-  assert.equal(install.status, 0, `install failed:\n${install.stdout}\n${install.stderr}`);
-  const r = node(
-    [
-      'scripts/vscode-e2e/run.mjs',
-      '--workspace',
-      'test/fixtures/lint-defects',
-      '--tests',
-      'test/vscode/extension.e2e.ts',
-      '--screenshot',
-      'extension',
-    ],
-    300_000,
-  );
-  const out = `${r.stdout}\n${r.stderr}`;
-  const results = out.split('\n').filter((l) => /^(ok|not ok) \d+ |^\d+ passed, \d+ failed$/.test(l));
-  assert.equal(r.status, 0, `the VS Code suite failed:\n${results.join('\n')}\n\n${out.slice(-4000)}`);
-  assert.ok(results.includes('6 passed, 0 failed'), results.join('\n'));
-});
+test(
+  'the extension in code-server: tree, problems, quick fix, graph, debugger stops',
+  { skip, timeout: 600_000 },
+  () => {
+    // dist/ is what code-server loads: build it here too, so this file alone (node --test) is not stale.
+    const build = node(['scripts/build.mjs'], 120_000);
+    assert.equal(build.status, 0, `build failed:\n${build.stdout}\n${build.stderr}`);
+    const install = node(['scripts/vscode-e2e/install.mjs'], 480_000);
+    assert.equal(install.status, 0, `install failed:\n${install.stdout}\n${install.stderr}`);
+    const r = node(
+      [
+        'scripts/vscode-e2e/run.mjs',
+        '--workspace',
+        'test/fixtures/lint-defects',
+        '--tests',
+        'test/vscode/extension.e2e.ts',
+        '--screenshot',
+        'extension',
+        '--workspace',
+        'test/fixtures/debug-crossing',
+        '--tests',
+        'test/vscode/debug.e2e.ts',
+        '--screenshot',
+        'debug',
+      ],
+      300_000,
+    );
+    const out = `${r.stdout}\n${r.stderr}`;
+    const results = out.split('\n').filter((l) => /^(ok|not ok) \d+ |^\d+ passed, \d+ failed$/.test(l));
+    assert.equal(r.status, 0, `the VS Code suite failed:\n${results.join('\n')}\n\n${out.slice(-4000)}`);
+    assert.ok(results.includes('6 passed, 0 failed'), results.join('\n'));
+    assert.ok(results.includes('3 passed, 0 failed'), results.join('\n'));
+  },
+);
