@@ -1,7 +1,9 @@
 // @ts-check
 // The graph webview: renders the Mermaid text the extension sends, makes nodes open their
 // source, pans and zooms, follows the theme, exports SVG, and keeps its state across reloads.
-// Messages mirror src/protocol/webview-messages.ts.
+// While a debug session runs, the live overlay puts a badge (count and last duration, or a
+// route's last status), a tooltip and, where a request stopped, a red outline on the nodes,
+// without drawing the chart again. Messages mirror src/protocol/webview-messages.ts.
 (function () {
   // @ts-ignore provided by VS Code
   const vscode = acquireVsCodeApi();
@@ -11,10 +13,14 @@
   const viewport = /** @type {HTMLElement} */ (document.getElementById('viewport'));
   const message = /** @type {HTMLElement} */ (document.getElementById('message'));
   const title = /** @type {HTMLElement} */ (document.getElementById('title'));
+  const liveSummary = /** @type {HTMLElement} */ (document.getElementById('live'));
   const saved = vscode.getState() || {};
   let chart = saved.chart || null;
   let view = saved.view || { scale: 1, x: 0, y: 0 };
   let renders = 0;
+  /** @type {{nodes: Record<string, {badge: string, title: string, stopped: boolean}>, summary?: string} | null} */
+  let live = null;
+  const SVG_NS = 'http://www.w3.org/2000/svg';
 
   function save() {
     vscode.setState({ chart, view });
@@ -71,8 +77,8 @@
       graph.innerHTML = svg;
       let clickable = 0;
       graph.querySelectorAll('g.node').forEach((node) => {
-        const m = /flowchart-(n\d+)-/.exec(node.id);
-        const loc = m && chart.nodes[m[1]];
+        const id = nodeId(node);
+        const loc = id && chart.nodes[id];
         if (!loc) return;
         clickable++;
         node.classList.add('clickable');
@@ -90,12 +96,96 @@
         fit();
       }
       vscode.postMessage({ type: 'rendered', nodes: graph.querySelectorAll('g.node').length, clickable });
+      if (live) applyLive();
     } catch (e) {
       graph.innerHTML = '';
       message.textContent = `The graph could not be drawn: ${e instanceof Error ? e.message : String(e)}`;
       message.classList.add('error');
       vscode.postMessage({ type: 'rendered', nodes: 0, error: String(e) });
     }
+  }
+
+  /** The chart's node id (`n3`) of a Mermaid node element. */
+  function nodeId(node) {
+    const m = /flowchart-(n\d+)-/.exec(node.id);
+    return m ? m[1] : null;
+  }
+
+  /** Draws the live overlay on the nodes there are, replacing what an earlier one drew. */
+  function applyLive() {
+    graph
+      .querySelectorAll('.mwchain-live-badge, .mwchain-live-outline, title.mwchain-live-title')
+      .forEach((e) => e.remove());
+    graph
+      .querySelectorAll('g.node.mwchain-live, g.node.mwchain-live-stopped')
+      .forEach((n) => n.classList.remove('mwchain-live', 'mwchain-live-stopped'));
+    liveSummary.textContent = (live && live.summary) || '';
+    let shown = 0;
+    if (live) {
+      graph.querySelectorAll('g.node').forEach((node) => {
+        const id = nodeId(node);
+        const a = id && live && live.nodes[id];
+        if (!a) return;
+        shown++;
+        node.classList.add('mwchain-live');
+        if (a.stopped) node.classList.add('mwchain-live-stopped');
+        const tip = document.createElementNS(SVG_NS, 'title');
+        tip.setAttribute('class', 'mwchain-live-title');
+        tip.textContent = a.title;
+        node.insertBefore(tip, node.firstChild);
+        drawBadge(/** @type {SVGGraphicsElement} */ (/** @type {unknown} */ (node)), a.badge, a.stopped);
+      });
+    }
+    vscode.postMessage({ type: 'liveShown', nodes: shown });
+  }
+
+  /** A rounded badge straddling the node's top edge, at its right end; a red ring if stopped. */
+  function drawBadge(node, text, stopped) {
+    let box;
+    try {
+      box = node.getBBox();
+    } catch {
+      return; // not laid out (hidden): the next render draws it
+    }
+    if (stopped) {
+      const ring = document.createElementNS(SVG_NS, 'rect');
+      ring.setAttribute('class', 'mwchain-live-outline');
+      ring.setAttribute('x', String(box.x - 4));
+      ring.setAttribute('y', String(box.y - 4));
+      ring.setAttribute('width', String(box.width + 8));
+      ring.setAttribute('height', String(box.height + 8));
+      ring.setAttribute('rx', '6');
+      node.appendChild(ring);
+    }
+    const g = document.createElementNS(SVG_NS, 'g');
+    g.setAttribute('class', stopped ? 'mwchain-live-badge stopped' : 'mwchain-live-badge');
+    const rect = document.createElementNS(SVG_NS, 'rect');
+    const label = document.createElementNS(SVG_NS, 'text');
+    label.textContent = text;
+    g.append(rect, label);
+    node.appendChild(g);
+    let width = text.length * 6.5;
+    let height = 14;
+    try {
+      const t = label.getBBox();
+      if (t.width) width = t.width;
+      if (t.height) height = t.height;
+    } catch {
+      // keep the estimate
+    }
+    const w = width + 10;
+    const h = height + 2;
+    const x = box.x + box.width - w + 8;
+    const y = box.y - h / 2 - 1;
+    rect.setAttribute('x', String(x));
+    rect.setAttribute('y', String(y));
+    rect.setAttribute('width', String(w));
+    rect.setAttribute('height', String(h));
+    rect.setAttribute('rx', String(h / 2));
+    label.setAttribute('x', String(x + w / 2));
+    label.setAttribute('y', String(y + h / 2));
+    label.setAttribute('text-anchor', 'middle');
+    label.setAttribute('dominant-baseline', 'central');
   }
 
   function zoom(factor, cx, cy) {
@@ -169,10 +259,17 @@
         view = { scale: 1, x: 0, y: 0 };
         fitPending = true;
       }
+      // the overlay belongs to the chart before; the extension sends the new one's next
+      live = null;
+      liveSummary.textContent = '';
       save();
       void render();
     } else if (m.type === 'exportSvg') {
       exportSvg();
+    } else if (m.type === 'live') {
+      live =
+        Object.keys(m.nodes || {}).length || m.summary ? { nodes: m.nodes || {}, summary: m.summary } : null;
+      applyLive();
     }
   });
 

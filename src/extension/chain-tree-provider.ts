@@ -1,6 +1,9 @@
-// The "Chains" tree: apps -> routes -> the chain, from the view model.
+// The "Chains" tree: apps -> routes -> the chain, from the view model; while a debug session
+// runs, with the live overlay (counts, durations, where requests stopped) on top.
 import * as vscode from 'vscode';
-import { buildChainTree, type ChainNode, type FolderAnalysis } from '../view-models/chain-tree';
+import type { LiveSnapshot } from '../live/live-model';
+import { LiveOverlay } from '../live/live-overlay';
+import { buildChainTree, STOPPED_ICON, type ChainNode, type FolderAnalysis } from '../view-models/chain-tree';
 import type { AnalysisHost } from './analysis-host';
 import { range, uriOf } from './diagnostics';
 
@@ -9,6 +12,10 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
   readonly onDidChangeTreeData = this.changed.event;
   private roots: ChainNode[] = [];
   private readonly parents = new Map<string, ChainNode>();
+  private folders: FolderAnalysis[] = [];
+  private live: LiveOverlay | undefined;
+  /** what the tree showed last, to skip live updates that change nothing on screen. */
+  private shown = '';
 
   constructor(private readonly host: AnalysisHost) {}
 
@@ -18,10 +25,8 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
       const analysis = this.host.resultFor(f.uri.fsPath);
       if (analysis) folders.push({ root: f.uri.fsPath, name: f.name, analysis });
     }
-    this.roots = buildChainTree(folders);
-    this.parents.clear();
-    const index = (n: ChainNode) => n.children.forEach((c) => (this.parents.set(c.id, n), index(c)));
-    this.roots.forEach(index);
+    this.folders = folders;
+    this.rebuild();
     const apps = folders.reduce((n, f) => n + f.analysis.graph.apps.length, 0);
     void vscode.commands.executeCommand(
       'setContext',
@@ -29,6 +34,27 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
       folders.length === 0 ? 'analysing' : apps === 0 ? 'noApps' : 'ready',
     );
     this.changed.fire();
+  }
+
+  /**
+   * The live overlay: what the debug sessions ran (LiveStats.snapshot()); undefined, or a
+   * snapshot of no session, takes it away. Redraws only when something on screen changes.
+   */
+  setLive(snapshot: LiveSnapshot | undefined): void {
+    this.live = snapshot && snapshot.sessions > 0 ? LiveOverlay.of(snapshot) : undefined;
+    if (this.rebuild()) this.changed.fire();
+  }
+
+  /** Builds the nodes again; true when what they show differs from before. */
+  private rebuild(): boolean {
+    this.roots = buildChainTree(this.folders, this.live);
+    this.parents.clear();
+    const index = (n: ChainNode) => n.children.forEach((c) => (this.parents.set(c.id, n), index(c)));
+    this.roots.forEach(index);
+    const shown = JSON.stringify(this.all().map((n) => [n.id, n.description, n.tooltip, n.icon, n.live]));
+    const differs = shown !== this.shown;
+    this.shown = shown;
+    return differs;
   }
 
   /** Every node, depth first: for commands that look one up. */
@@ -59,12 +85,17 @@ export class ChainTreeProvider implements vscode.TreeDataProvider<ChainNode>, vs
     item.description = node.description;
     item.tooltip = node.tooltip;
     const error = node.problems.some((p) => p.severity === 'error');
-    item.iconPath = new vscode.ThemeIcon(
-      node.problems.length && node.kind === 'item' ? 'warning' : node.icon,
-      node.problems.length
-        ? new vscode.ThemeColor(error ? 'problemsErrorIcon.foreground' : 'problemsWarningIcon.foreground')
-        : undefined,
-    );
+    item.iconPath =
+      node.live === 'stopped'
+        ? new vscode.ThemeIcon(STOPPED_ICON, new vscode.ThemeColor('errorForeground'))
+        : new vscode.ThemeIcon(
+            node.problems.length && node.kind === 'item' ? 'warning' : node.icon,
+            node.problems.length
+              ? new vscode.ThemeColor(
+                  error ? 'problemsErrorIcon.foreground' : 'problemsWarningIcon.foreground',
+                )
+              : undefined,
+          );
     item.contextValue = node.kind;
     if (node.open) {
       item.command = {

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { ChainNode } from '../view-models/chain-tree';
 import { AnalysisHost } from './analysis-host';
 import { nextErrorHandler } from '../agent-link/next-handler';
+import { LiveStats } from '../live/live-stats';
 import { ChainTreeProvider } from './chain-tree-provider';
 import { registerDebugIntegration, type DebugIntegration } from './debug';
 import { registerCommands } from './commands';
@@ -37,8 +38,10 @@ export function activate(context: vscode.ExtensionContext): MwchainApi {
   const graph = new GraphView(context.extensionUri, host);
   const lens = new RouteLensProvider(host);
   const watcher = new WorkspaceWatcher(host, log);
+  const live = new LiveStats();
   const debug = registerDebugIntegration(
     context.extensionPath,
+    host,
     log,
     (info) =>
       nextErrorHandler(
@@ -50,8 +53,7 @@ export function activate(context: vscode.ExtensionContext): MwchainApi {
         info.url,
         info.middleware.definedAt,
       ),
-    () => {},
-    () => {},
+    live,
   );
 
   context.subscriptions.push(
@@ -83,6 +85,12 @@ export function activate(context: vscode.ExtensionContext): MwchainApi {
     }),
     ...registerCommands(host, watcher, tree, treeView, graph),
     ...debug.disposables,
+    live,
+    live.onDidChange(() => {
+      const snapshot = live.snapshot();
+      tree.setLive(snapshot);
+      graph.setLive(snapshot);
+    }),
   );
   void vscode.commands.executeCommand('setContext', 'mwchain.state', 'analysing');
   log.appendLine(

@@ -1,8 +1,12 @@
 // The Mermaid graph: a webview view in the sidebar and, on "Open in Editor", a webview panel.
 // Mermaid is bundled in media/ (no network); the CSP allows only our nonce-tagged scripts.
+// While a debug session runs, the live overlay annotates the chart's nodes in place.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { Loc } from '../analysis/model';
+import type { AppGraph, Loc, Route } from '../analysis/model';
+import { graphLive } from '../live/graph-live';
+import type { LiveSnapshot } from '../live/live-model';
+import { LiveOverlay } from '../live/live-overlay';
 import type { FromWebview, ToWebview } from '../protocol/webview-messages';
 import { appFlowchartWithNodes, routeFlowchartWithNodes } from '../render/mermaid';
 import type { AnalysisHost } from './analysis-host';
@@ -12,6 +16,8 @@ export interface RenderStatus {
   nodes: number;
   clickable?: number;
   error?: string;
+  /** nodes carrying the live overlay, as the webview last drew it. */
+  live?: number;
 }
 
 export interface GraphSelection {
@@ -28,6 +34,10 @@ export class GraphView
   private readonly panels = new Set<vscode.WebviewPanel>();
   private selection: GraphSelection | undefined;
   private current: Extract<ToWebview, { type: 'show' }> | undefined;
+  /** what `current` shows, for the live overlay. */
+  private shown: { root: string; app: AppGraph; route: Route | undefined } | undefined;
+  private live: LiveOverlay | undefined;
+  private currentLive: Extract<ToWebview, { type: 'live' }> | undefined;
   /** what each webview last reported, for the status command the e2e tests read. */
   readonly lastRender: { view?: RenderStatus; panel?: RenderStatus } = {};
 
@@ -62,7 +72,47 @@ export class GraphView
       mermaid: chart.text,
       nodes: chart.nodes,
     };
+    this.shown = { root: s.root, app, route };
+    this.currentLive = undefined;
     this.post(this.current);
+    this.postLive();
+  }
+
+  /**
+   * The live overlay: what the debug sessions ran (LiveStats.snapshot()); undefined, or a
+   * snapshot of no session, takes it away. Posts only what changed.
+   */
+  setLive(snapshot: LiveSnapshot | undefined): void {
+    this.live = snapshot && snapshot.sessions > 0 ? LiveOverlay.of(snapshot) : undefined;
+    this.postLive();
+  }
+
+  private postLive(): void {
+    const next = this.liveMessage();
+    const before = this.currentLive;
+    this.currentLive = next;
+    if (!next && !before) return;
+    const message = next ?? { type: 'live', nodes: {} };
+    if (before && JSON.stringify(before) === JSON.stringify(message)) return;
+    this.post(message);
+  }
+
+  private liveMessage(): Extract<ToWebview, { type: 'live' }> | undefined {
+    const live = this.live;
+    const shown = this.shown;
+    if (!live || !shown || !this.current) return undefined;
+    const nodes = graphLive(live, shown.root, shown.app, shown.route, this.current.nodes);
+    const { requests, sessions, dropped } = live.snapshot;
+    const stopped = requests.filter((r) => r.stoppedAt).length;
+    const summary = [
+      `live${sessions > 1 ? ` (${sessions} sessions)` : ''}`,
+      `${requests.length} recent request${requests.length === 1 ? '' : 's'}`,
+      stopped ? `${stopped} stopped` : '',
+      dropped ? `${dropped} events dropped` : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    return { type: 'live', nodes, summary };
   }
 
   /** The Mermaid text on screen, for Export Mermaid. */
@@ -116,8 +166,10 @@ export class GraphView
   private receive(webview: vscode.Webview, m: FromWebview, where: 'view' | 'panel'): void {
     switch (m.type) {
       case 'ready':
-        if (this.current) void webview.postMessage(this.current);
-        else this.show();
+        if (this.current) {
+          void webview.postMessage(this.current);
+          if (this.currentLive) void webview.postMessage(this.currentLive);
+        } else this.show();
         return;
       case 'open':
         void this.open(m.root, m.loc);
@@ -127,6 +179,9 @@ export class GraphView
         return;
       case 'rendered':
         this.lastRender[where] = { nodes: m.nodes, clickable: m.clickable, error: m.error };
+        return;
+      case 'liveShown':
+        this.lastRender[where] = { ...(this.lastRender[where] ?? { nodes: 0 }), live: m.nodes };
         return;
     }
   }
@@ -180,6 +235,7 @@ export class GraphView
   <button id="fit" title="Fit to view" aria-label="Fit to view">Fit</button>
   <button id="export" title="Export SVG" aria-label="Export SVG">SVG</button>
 </div>
+<div id="live" class="live-summary" role="status"></div>
 <div id="viewport" class="viewport"><div id="graph" class="graph"></div></div>
 <div id="message" class="message">Select a route in the Chains view to see its chain.</div>
 <script nonce="${nonce}" src="${media('vendor/mermaid.min.js')}"></script>

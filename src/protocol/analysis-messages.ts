@@ -1,7 +1,7 @@
 // Messages between the extension host and the analysis worker, declared once. Every message
 // names its sender. Requests carry an `id`; the worker answers each with a `result` or `failed`
 // carrying the same id.
-import type { GraphJson } from '../analysis/model';
+import type { GraphJson, Loc } from '../analysis/model';
 import type { Finding, LintJson } from '../lint/findings';
 import type { RuleId, Severity } from '../rules/rule';
 
@@ -45,6 +45,27 @@ export interface AnalysisResult {
   /** how long the analysis took, for the output channel. */
   millis: number;
   files: number;
+  /** where the debugger can stop for each swallowed-error finding; internal, never in the CLI's JSON. */
+  swallowPoints?: SwallowPoint[];
+}
+
+/**
+ * A swallowed-error finding as a place to stop: inside the catch, where the caught error is in
+ * scope. Lines and columns are 1-based, like every Loc.
+ */
+export interface SwallowPoint {
+  /** the finding's location (which finding this is). */
+  finding: Loc;
+  /** what stops there, naming the middleware as the finding does: "swallowed error in `loadUser`". */
+  label: string;
+  /** the first place inside the catch where V8 can pause; absent when there is none (an empty catch block). */
+  stopAt?: Loc;
+  /** why there is no `stopAt`. */
+  reason?: string;
+  /** the caught error's name at `stopAt`, when it has one. */
+  binding?: string;
+  /** an expression true only when there is an error (an err-first callback's body also runs on success); absent: always. */
+  when?: string;
 }
 
 /** A quick fix, with edits positioned (0-based line and character) in the text the worker analysed. */

@@ -1,8 +1,13 @@
 // The sidebar tree as plain data: folders (multi-root) -> apps -> routes -> the chain in order,
 // error handlers in their own group, unresolved registrations in theirs. No `vscode` here: the
-// extension turns these nodes into TreeItems, and tests read them directly.
+// extension turns these nodes into TreeItems, and tests read them directly. While a debug
+// session runs, a LiveOverlay adds what ran: counts and durations on items, where recent
+// requests stopped, and each route's last request.
 import type { AppGraph, Item, Loc, Route, TreeNode } from '../analysis/model';
 import type { Finding } from '../lint/findings';
+import type { LiveMiddleware } from '../live/live-model';
+import type { LiveOverlay } from '../live/live-overlay';
+import { countText, lastRequestText, middlewareLines, requestLine } from '../live/live-text';
 import type { AnalysisResult } from '../protocol/analysis-messages';
 
 export type ChainNodeKind = 'folder' | 'app' | 'route' | 'item' | 'errors' | 'unresolved' | 'note';
@@ -23,6 +28,8 @@ export interface ChainNode {
   route?: { root: string; app: string; method: string; path: string };
   /** for app nodes: the app, for the graph view. */
   app?: { root: string; app: string };
+  /** live overlay: it ran in a debug session; `stopped` when a recent request stopped there. */
+  live?: 'ran' | 'stopped';
   children: ChainNode[];
 }
 
@@ -40,8 +47,14 @@ const ICONS: Record<string, string> = {
   unresolved: 'question',
 };
 
-export function buildChainTree(folders: FolderAnalysis[]): ChainNode[] {
-  const perFolder = folders.map((f) => folderNodes(f));
+/** The icon of a node where a recent request stopped. */
+export const STOPPED_ICON = 'stop-circle';
+/** Recent requests listed in a route's tooltip. */
+const ROUTE_LINES = 5;
+
+export function buildChainTree(folders: FolderAnalysis[], live?: LiveOverlay): ChainNode[] {
+  const overlay = live && !live.empty ? live : undefined;
+  const perFolder = folders.map((f) => folderNodes(f, overlay));
   if (folders.length === 1) return perFolder[0]!;
   return folders.map((f, i) => ({
     id: f.root,
@@ -53,14 +66,14 @@ export function buildChainTree(folders: FolderAnalysis[]): ChainNode[] {
   }));
 }
 
-function folderNodes(f: FolderAnalysis): ChainNode[] {
+function folderNodes(f: FolderAnalysis, live: LiveOverlay | undefined): ChainNode[] {
   const findings = f.analysis.lint.findings;
-  return f.analysis.graph.apps.map((app) => appNode(f.root, app, findings));
+  return f.analysis.graph.apps.map((app) => appNode(f.root, app, findings, live));
 }
 
-function appNode(root: string, app: AppGraph, findings: Finding[]): ChainNode {
+function appNode(root: string, app: AppGraph, findings: Finding[], live: LiveOverlay | undefined): ChainNode {
   const id = `${root}|${app.id}`;
-  const routes = app.routes.map((r) => routeNode(root, app, r, findings));
+  const routes = app.routes.map((r) => routeNode(root, app, r, findings, live));
   const unresolved = collect(app.tree, (n) => n.type === 'unresolved');
   const children = [...routes];
   if (unresolved.length) {
@@ -98,12 +111,19 @@ function appNode(root: string, app: AppGraph, findings: Finding[]): ChainNode {
   };
 }
 
-function routeNode(root: string, app: AppGraph, r: Route, findings: Finding[]): ChainNode {
+function routeNode(
+  root: string,
+  app: AppGraph,
+  r: Route,
+  findings: Finding[],
+  live: LiveOverlay | undefined,
+): ChainNode {
   const label = `${r.method} ${r.path}`;
   const id = `${root}|${app.id}|${label}`;
   const route = { root, app: app.id, method: r.method, path: r.path };
   const problems = findings.filter((f) => f.routes.includes(label));
   const owner = ownerOf([...r.chain, ...r.errorChain]);
+  const ran = (it: Item) => live?.item(root, app, it, r);
   const items = r.chain.map((it, i) =>
     itemNode(
       root,
@@ -112,6 +132,7 @@ function routeNode(root: string, app: AppGraph, r: Route, findings: Finding[]): 
       i + 1,
       route,
       problems.filter((p) => owner(p) === it),
+      ran(it),
     ),
   );
   const children = [...items];
@@ -132,6 +153,7 @@ function routeNode(root: string, app: AppGraph, r: Route, findings: Finding[]): 
           i + 1,
           route,
           problems.filter((p) => owner(p) === it),
+          ran(it),
         ),
       ),
     });
@@ -140,6 +162,9 @@ function routeNode(root: string, app: AppGraph, r: Route, findings: Finding[]): 
   const flags = [r.catchAll ? 'catch-all' : '', r.unresolved ? 'path computed at run time' : ''].filter(
     Boolean,
   );
+  const requests = live?.route(root, app, r);
+  const stopped = !!requests?.last.stoppedAt;
+  const nameOf = live?.nameOf(root, app);
   return {
     id,
     kind: 'route',
@@ -148,14 +173,20 @@ function routeNode(root: string, app: AppGraph, r: Route, findings: Finding[]): 
       `${n} ${n === 1 ? 'item' : 'items'}`,
       ...flags,
       problems.length ? problemsText(problems.length) : '',
+      requests ? lastRequestText(requests.last, nameOf) : '',
     ]
       .filter(Boolean)
       .join(' · '),
-    tooltip: problems.map((p) => p.message).join('\n') || undefined,
-    icon: problems.some((p) => p.severity === 'error') ? 'warning' : 'arrow-right',
+    tooltip:
+      [
+        ...problems.map((p) => p.message),
+        ...(requests ? requests.requests.slice(0, ROUTE_LINES).map((q) => requestLine(q, nameOf)) : []),
+      ].join('\n') || undefined,
+    icon: stopped ? STOPPED_ICON : problems.some((p) => p.severity === 'error') ? 'warning' : 'arrow-right',
     open: r.location ? { root, loc: r.location } : undefined,
     problems,
     route,
+    live: requests ? (stopped ? 'stopped' : 'ran') : undefined,
     children,
   };
 }
@@ -167,13 +198,16 @@ function itemNode(
   n: number,
   route: ChainNode['route'],
   problems: Finding[],
+  ran?: LiveMiddleware,
 ): ChainNode {
   const where = it.definedAt ?? it.registeredAt;
+  const stopped = !!ran?.stops.length;
   const description = [
     it.kind,
     it.conditional ? 'conditional' : '',
     it.unresolved ? 'unresolved' : '',
     problems.length ? problemsText(problems.length) : '',
+    ran ? countText(ran) : '',
   ]
     .filter(Boolean)
     .join(' · ');
@@ -188,13 +222,15 @@ function itemNode(
       `registered at ${at(it.registeredAt)}`,
       it.unresolved ? `not resolved: ${it.unresolved}` : '',
       ...problems.map((p) => `${p.rule}: ${p.message}`),
+      ...(ran ? middlewareLines(ran) : []),
     ]
       .filter(Boolean)
       .join('\n'),
-    icon: it.unresolved ? ICONS.unresolved! : (ICONS[it.kind] ?? 'symbol-function'),
+    icon: stopped ? STOPPED_ICON : it.unresolved ? ICONS.unresolved! : (ICONS[it.kind] ?? 'symbol-function'),
     open: { root, loc: where },
     problems,
     route,
+    live: ran ? (stopped ? 'stopped' : 'ran') : undefined,
     children: [],
   };
 }

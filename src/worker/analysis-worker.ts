@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { ChainAnalyzer } from '../analysis/analyzer';
+import { swallowPoints } from '../debug/swallow-points';
 import { lint } from '../lint/lint';
 import type { AnalysisResult, AnalysisSettings, FromWorker, ToWorker } from '../protocol/analysis-messages';
 import { matchesGlob } from './globs';
@@ -80,14 +81,27 @@ function handle(m: ToWorker): void {
 
 function reply(id: number, root: string, folder: Folder, started: number): void {
   const model = folder.analyzer.model();
+  const graph = folder.analyzer.graph();
+  const findings = stripFailures(lint(model, { severities: folder.settings.rules }));
   const analysis: AnalysisResult = {
-    graph: folder.analyzer.graph(),
-    lint: stripFailures(lint(model, { severities: folder.settings.rules })),
+    graph,
+    lint: findings,
     notes: model.notes,
+    swallowPoints: pointsOrNone(() => swallowPoints(model, findings.findings)),
     millis: Math.round(performance.now() - started),
     files: folder.analyzer.fileCount(),
   };
   send({ type: 'result', id, root, analysis });
+}
+
+/** The debugger's swallow points; failing to find them costs the breakpoints, never the analysis. */
+function pointsOrNone<T>(find: () => T[]): T[] {
+  try {
+    return find();
+  } catch (e) {
+    send({ type: 'log', message: `swallowed-error breakpoints skipped: ${(e as Error).stack ?? String(e)}` });
+    return [];
+  }
 }
 
 function stripFailures(r: ReturnType<typeof lint>): AnalysisResult['lint'] {

@@ -49,7 +49,7 @@ test('an app launched with the agent env reports to the control server and takes
       const names = messages.flatMap((m) => (m.type === 'enter' ? [m.name] : []));
       return messages.some((m) => m.type === 'finish') ? names : undefined;
     });
-    assert.deepEqual(entered.slice(0, 2), ['tolerant', 'loadUser']);
+    assert.deepEqual(entered.slice(0, 3), ['tolerant', 'auditLog', 'loadUser']);
 
     server.broadcast({ type: 'setBreak', kinds: ['crossing', 'double-response'] });
     const ack = await until('breakModes', () => messages.find((m) => m.type === 'breakModes'));

@@ -13,7 +13,7 @@ const app = path.join(root, 'src', 'app.js');
 
 test('an error leaving loadUser on GET /orders goes to errorHandler', () => {
   assert.equal(
-    nextErrorHandler(folders, 'GET', '/orders?fail=1', { file: app, line: 16, column: 1 }),
+    nextErrorHandler(folders, 'GET', '/orders?fail=1', { file: app, line: 17, column: 1 }),
     'errorHandler',
   );
 });
@@ -21,7 +21,7 @@ test('an error leaving loadUser on GET /orders goes to errorHandler', () => {
 test('a middleware the graph does not know, or a file outside the folder, names no handler', () => {
   assert.equal(nextErrorHandler(folders, 'GET', '/orders', { file: app, line: 3, column: 1 }), undefined);
   assert.equal(
-    nextErrorHandler(folders, 'GET', '/orders', { file: '/elsewhere/app.js', line: 16, column: 1 }),
+    nextErrorHandler(folders, 'GET', '/orders', { file: '/elsewhere/app.js', line: 17, column: 1 }),
     undefined,
   );
 });

@@ -21,9 +21,12 @@ interface Api {
 const folder = () => vscode.workspace.workspaceFolders![0]!;
 const stops: { session: vscode.DebugSession; threadId: number; reason: string }[] = [];
 let port = 0;
+const output: string[] = [];
+const verifiedLines: number[] = [];
 let session: vscode.DebugSession | undefined;
 
-const THROW_LINE = 17; // `if (req.query.fail) throw new Error('no such user');` in src/app.js
+const THROW_LINE = 18; // `if (req.query.fail) throw new Error('no such user');` in src/app.js
+const SWALLOW_LINE = 30; // `console.warn('audit failed:', err.message);` in auditLog's catch
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -35,6 +38,8 @@ function freePort(): Promise<number> {
     s.on('error', reject);
   });
 }
+
+type TreeRow = { id: string; kind: string; label: string; description?: string };
 
 function get(path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -49,10 +54,14 @@ function get(path: string): Promise<{ status: number; body: string }> {
   });
 }
 
-const setMode = (on: boolean) =>
-  vscode.workspace
-    .getConfiguration('mwchain.debug')
-    .update('breakOnCrossing', on, vscode.ConfigurationTarget.Global);
+const setMode = (on: boolean, mode = 'breakOnCrossing') =>
+  vscode.workspace.getConfiguration('mwchain.debug').update(mode, on, vscode.ConfigurationTarget.Global);
+
+const ours = () =>
+  vscode.debug.breakpoints.filter(
+    (b): b is vscode.SourceBreakpoint =>
+      b instanceof vscode.SourceBreakpoint && (b.condition ?? '').startsWith('/* mwchain:'),
+  );
 
 export const run = suite('the debug integration on debug-crossing', [
   {
@@ -70,6 +79,12 @@ export const run = suite('the debug integration on debug-crossing', [
           }) => {
             if (m.type === 'event' && m.event === 'stopped' && m.body)
               stops.push({ session: s, threadId: m.body.threadId, reason: m.body.reason });
+            if (m.type === 'event' && m.event === 'output') output.push(JSON.stringify(m.body).slice(0, 300));
+            if (m.type === 'event' && m.event === 'breakpoint') {
+              const b = (m.body as unknown as { breakpoint: { verified: boolean; line?: number } })
+                .breakpoint;
+              if (b.verified && b.line) verifiedLines.push(b.line);
+            }
           },
         }),
       });
@@ -141,6 +156,69 @@ export const run = suite('the debug integration on debug-crossing', [
         stops.map((s) => s.reason),
         [],
       );
+    },
+  },
+  {
+    name: 'break on swallowed errors: a labelled breakpoint in the catch stops with the error in scope',
+    timeout: 45_000,
+    fn: async () => {
+      stops.length = 0;
+      await setMode(true, 'breakOnSwallowed');
+      const [bp] = await eventually('our breakpoint', () => (ours().length ? ours() : undefined), 20_000);
+      log(`  # breakpoint: ${bp!.condition} at line ${bp!.location.range.start.line + 1}`);
+      assert.ok(bp!.location.uri.fsPath.endsWith('src/app.js'));
+      assert.equal(bp!.location.range.start.line, SWALLOW_LINE - 1);
+      assert.match(bp!.condition!, /swallowed error in `?auditLog/);
+      // js-debug confirms the breakpoint in the running app before the request is sent
+      await eventually('the breakpoint bound in the app', () =>
+        verifiedLines.includes(SWALLOW_LINE) ? true : undefined,
+      );
+      // the catch only logs: the request is never answered, so it is abandoned afterwards
+      const request = http.get({ host: '127.0.0.1', port, path: '/orders?audit=down' });
+      request.on('error', () => {});
+      const stop = await eventually('the stop in the catch', () => stops[0], 20_000).catch((e: Error) => {
+        throw new Error(
+          `${e.message}; debuggee output and breakpoint events:\n${output.slice(-15).join('\n')}`,
+        );
+      });
+      const trace = (await stop.session.customRequest('stackTrace', {
+        threadId: stop.threadId,
+        levels: 1,
+      })) as {
+        stackFrames: { id: number; line: number; source?: { path?: string } }[];
+      };
+      const top = trace.stackFrames[0]!;
+      assert.equal(top.line, SWALLOW_LINE);
+      const err = (await stop.session.customRequest('evaluate', {
+        expression: 'err.message',
+        frameId: top.id,
+        context: 'repl',
+      })) as { result: string };
+      assert.match(err.result, /audit store down/);
+      await screenshot('debug-swallowed');
+      await stop.session.customRequest('continue', { threadId: stop.threadId });
+      request.destroy();
+      await setMode(false, 'breakOnSwallowed');
+      await eventually('our breakpoints removed', () => (ours().length === 0 ? true : undefined), 10_000);
+    },
+  },
+  {
+    name: 'the live overlay shows what ran in the Chains tree',
+    timeout: 30_000,
+    fn: async () => {
+      await vscode.commands.executeCommand('mwchain.chains.focus');
+      const row = await eventually(
+        'a live count on loadUser',
+        async () => {
+          const rows = (await vscode.commands.executeCommand<TreeRow[]>('mwchain._tree')) ?? [];
+          return rows.find(
+            (r) => r.kind === 'item' && r.label.includes('loadUser') && /\d+×/.test(r.description ?? ''),
+          );
+        },
+        15_000,
+      );
+      log(`  # ${row.label}: ${row.description}`);
+      await screenshot('debug-live');
       if (session) await vscode.debug.stopDebugging(session);
     },
   },

@@ -3,10 +3,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AgentConnection } from '../../agent-link/control-server';
 import type { FromAgent } from '../../protocol/agent-messages';
+import type { AnalysisHost } from '../analysis-host';
 import { AgentLink } from './agent-link';
-import { BreakModes } from './break-modes';
+import { BreakModes, NODE_DEBUG_TYPES } from './break-modes';
 import { registerAgentInjection } from './debug-config';
 import { PauseView, type NextHandlerLookup, type ShownPause } from './pause-view';
+import { SwallowedBreakpoints } from './swallowed-breakpoints';
 
 export interface DebugIntegration {
   readonly modes: BreakModes;
@@ -15,21 +17,62 @@ export interface DebugIntegration {
   disposables: vscode.Disposable[];
 }
 
+/** Receives what running agents stream, keyed by `<debug session id>#<pid>` (`agent#<pid>` outside one). */
+export interface LiveSink {
+  accept(session: string, message: FromAgent): void;
+  endSession(session: string): void;
+}
+
 export function registerDebugIntegration(
   extensionPath: string,
+  host: AnalysisHost,
   log: vscode.OutputChannel,
   nextHandler: NextHandlerLookup,
-  onAgentMessage: (agent: AgentConnection, message: FromAgent) => void,
-  onAgentEnded: (agent: AgentConnection) => void,
+  live: LiveSink,
 ): DebugIntegration {
   const agentPath = path.join(extensionPath, 'dist', 'agent.js');
   const modes = new BreakModes();
-  const link = new AgentLink(agentPath, modes, log, { message: onAgentMessage, ended: onAgentEnded });
+  // js-debug announces each debuggee's pid (DAP `process` event): events from that pid's agent
+  // belong to that session
+  const sessionOfPid = new Map<number, string>();
+  const keyOf = (agent: AgentConnection) => `${sessionOfPid.get(agent.pid) ?? 'agent'}#${agent.pid}`;
+  const link = new AgentLink(agentPath, modes, log, {
+    message: (agent, message) => live.accept(keyOf(agent), message),
+    ended: () => {}, // the overlay keeps a dead process's last requests until its session ends
+  });
   const pauses = new PauseView(agentPath, nextHandler, log);
+  const swallowed = new SwallowedBreakpoints(host, log);
+  swallowed.setEnabled(modes.isOn('breakOnSwallowed'));
   return {
     modes,
     link,
     lastPause: () => pauses.lastShown(),
-    disposables: [modes, link, pauses, ...registerAgentInjection(link, log)],
+    disposables: [
+      modes,
+      link,
+      pauses,
+      swallowed,
+      modes.onDidChange(() => swallowed.setEnabled(modes.isOn('breakOnSwallowed'))),
+      vscode.debug.registerDebugAdapterTrackerFactory('*', {
+        createDebugAdapterTracker: (session) =>
+          NODE_DEBUG_TYPES.has(session.type)
+            ? {
+                onDidSendMessage: (m: {
+                  type?: string;
+                  event?: string;
+                  body?: { systemProcessId?: number };
+                }) => {
+                  if (m.type === 'event' && m.event === 'process' && m.body?.systemProcessId)
+                    sessionOfPid.set(m.body.systemProcessId, session.id);
+                },
+              }
+            : undefined,
+      }),
+      vscode.debug.onDidTerminateDebugSession((session) => {
+        live.endSession(session.id);
+        for (const [pid, id] of sessionOfPid) if (id === session.id) sessionOfPid.delete(pid);
+      }),
+      ...registerAgentInjection(link, log),
+    ],
   };
 }
