@@ -32,7 +32,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/analysis/**', 'src/render/**', 'src/cli/**', 'src/rules/**', 'src/agent/**'],
+    files: ['src/*/**'],
+    ignores: ['src/extension/**'],
     rules: {
       'no-restricted-imports': [
         'error',
