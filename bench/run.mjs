@@ -23,6 +23,7 @@ import {
   readManifest,
 } from './generate-workspace.mjs';
 import { agentOverhead } from './agent-overhead/section.mjs';
+import { debugOverhead } from './debug-overhead/section.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORKSPACE_REL = path.relative(ROOT, DEFAULT_OUT);
@@ -37,6 +38,11 @@ const SECTIONS = [
   { name: 'webview', title: 'graph webview: 300-node render', run: graphRender },
   { name: 'activation', title: 'extension activation (code-server)', run: activationTime },
   { name: 'agent', title: 'runtime agent: server CPU per request', run: agentOverhead },
+  {
+    name: 'debug',
+    title: 'break modes under a debugger: pauses and server CPU per request',
+    run: debugOverhead,
+  },
 ];
 
 // ---- sections ------------------------------------------------------------------------------

@@ -5,33 +5,29 @@
 // OpenTelemetry HTTP + Express instrumentations. autocannon loads them in alternating rounds and
 // the cost of a request is the server's CPU time (utime + stime from /proc/<pid>/stat) over the
 // requests answered: with client and servers sharing two cores, throughput swings far more than that.
-import autocannon from 'autocannon';
-import { fork, spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  readSync,
-  closeSync,
-  rmSync,
-  statSync,
-  truncateSync,
-} from 'node:fs';
-import * as os from 'node:os';
+import { closeSync, existsSync, openSync, readSync, rmSync, statSync, truncateSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  AGENT,
+  alternatingRounds,
+  busyOutside,
+  CONNECTIONS,
+  costText,
+  efficiency,
+  expressAppDir,
+  LOAD_CPU,
+  load,
+  machineLines,
+  pin,
+  ROOT,
+  ROUND_SECONDS,
+  ROUNDS,
+  startServer,
+  WARMUP_SECONDS,
+} from '../server-cpu.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '..', '..');
-const AGENT = path.join(ROOT, 'dist', 'agent.js');
-const ROUNDS = 12;
-const ROUND_SECONDS = 2;
-const WARMUP_SECONDS = 2;
-const CONNECTIONS = 10;
-const SERVER_CPU = 1;
-const LOAD_CPU = 0;
 
 /** @param {{line: (s: string) => void, fail: (msg: string) => void}} ctx */
 export async function agentOverhead(ctx) {
@@ -43,7 +39,7 @@ export async function agentOverhead(ctx) {
       `${path.relative(ROOT, AGENT)} is missing: run \`node scripts/build.mjs\` (only the baseline and OpenTelemetry are measured)`,
     );
 
-  const dir = appDir();
+  const dir = expressAppDir(path.join(HERE, 'app.cjs'), 'mwchain-bench-agent-');
   const traceFile = path.join(dir, 'trace.jsonl');
   const variants = [
     { name: 'baseline', args: [] },
@@ -87,52 +83,31 @@ export async function agentOverhead(ctx) {
     }
 
     const pinned = pin(process.pid, LOAD_CPU);
-    const busyBefore = busyOutside(variants);
-    for (let round = 0; round < ROUNDS; round++) {
-      // Each round starts with another variant: the one after OpenTelemetry's heavy round must not
-      // always be the same.
-      const order = variants.map((_, i) => variants[(i + round) % variants.length]);
-      for (const v of order) {
-        const before = cpuSeconds(v.server.child.pid);
-        const r = await load(v.server.port, ROUND_SECONDS);
-        // Work a request leaves behind (a buffered write, a GC) belongs to its cost.
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        if (r.problem) return ctx.fail(`${v.name}: round ${round + 1}: ${r.problem}${v.server.died()}`);
-        v.costs.push(((cpuSeconds(v.server.child.pid) - before) / r.requests) * 1e6);
-        if (v.env?.MWCHAIN_TRACE) {
-          const problem = traceProblem(traceFile);
-          if (problem) return ctx.fail(`${v.name}: round ${round + 1}: ${problem}`);
-          truncateSync(traceFile); // checked, and the disk must not fill over the rounds
-        }
-      }
-    }
+    const pids = variants.map((v) => v.server.child.pid);
+    const busyBefore = busyOutside(pids);
+    const problem = await alternatingRounds(variants, (v) => {
+      if (!v.env?.MWCHAIN_TRACE) return undefined;
+      const traceIssue = traceProblem(traceFile);
+      if (!traceIssue) truncateSync(traceFile); // checked, and the disk must not fill over the rounds
+      return traceIssue;
+    });
+    if (problem) return ctx.fail(problem);
 
-    const busy = busyOutside(variants, busyBefore);
+    const busy = busyOutside(pids, busyBefore);
     ctx.line(
       `Express 4 app, 10 middleware, 127.0.0.1; server CPU per request, median of ${ROUNDS} alternating rounds (efficiency: median of per-round baseline/variant) of ${ROUND_SECONDS} s, autocannon ${CONNECTIONS} connections`,
     );
     for (const v of variants) {
-      const cost = median(v.costs);
-      const rounds = v.costs.map((c) => c.toFixed(1)).join(', ');
-      // Efficiency from each round's own baseline: the machine's speed drifts between rounds far
-      // more than the agent's cost, and a round's variants run back to back.
-      const ratios = v.costs.map((c, i) => variants[0].costs[i] / c).sort((a, b) => a - b);
-      const spread = `${quantile(ratios, 0.25).toFixed(2)}-${quantile(ratios, 0.75).toFixed(2)}`;
-      const efficiency = median(ratios);
-      const eff =
-        v === variants[0]
-          ? ''
-          : `; efficiency ${efficiency.toFixed(2)} (middle half of the rounds ${spread}; ${v.target ? `target >= ${v.target}` : `${(1 / efficiency).toFixed(1)}x the CPU`})`;
-      ctx.line(`${v.name}: ${cost.toFixed(1)} µs/request (${rounds})${eff}`);
+      if (v === variants[0]) {
+        ctx.line(costText(v));
+        continue;
+      }
+      const eff = efficiency(variants[0], v);
+      ctx.line(
+        `${costText(v)}; efficiency ${eff.median.toFixed(2)} (middle half of the rounds ${eff.spread}; ${v.target ? `target >= ${v.target}` : `${(1 / eff.median).toFixed(1)}x the CPU`})`,
+      );
     }
-    ctx.line(
-      pinned
-        ? `  servers pinned to CPU ${SERVER_CPU}, autocannon to CPU ${LOAD_CPU} (taskset)`
-        : '  not pinned to CPUs (no taskset or one CPU): expect noisier rounds',
-    );
-    ctx.line(
-      `  meanwhile other processes kept ${Math.max(0, Math.round(busy * 100))}% of a CPU busy (more makes the rounds noisier)`,
-    );
+    for (const line of machineLines(pinned, busy)) ctx.line(line);
     ctx.line(
       `  OpenTelemetry made ${perRequest.toFixed(1)} spans per request in the warm-up (${spans.middleware} middleware, ${spans.handler} handler, ${spans.server} server)`,
     );
@@ -140,112 +115,6 @@ export async function agentOverhead(ctx) {
     for (const v of variants) v.server?.child.kill();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/**
- * A temporary folder with the app and Express 4 installed as node_modules/express: copied rather
- * than symlinked, since Node resolves a symlink to node_modules/express4 and OpenTelemetry (like
- * anything else hooking `express` by name) would not recognise it. NODE_PATH finds the hoisted
- * dependencies of Express 4 in the repository's node_modules.
- */
-function appDir() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'mwchain-bench-agent-'));
-  cpSync(path.join(ROOT, 'node_modules', 'express4'), path.join(dir, 'node_modules', 'express'), {
-    recursive: true,
-  });
-  cpSync(path.join(HERE, 'app.cjs'), path.join(dir, 'app.cjs'));
-  return dir;
-}
-
-function startServer(dir, variant) {
-  // MWCHAIN_* settings of the shell running the bench must not change what a variant measures.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MWCHAIN_')));
-  return new Promise((resolve, reject) => {
-    const child = fork(path.join(dir, 'app.cjs'), [], {
-      cwd: dir,
-      execArgv: variant.args,
-      env: { ...env, ...variant.env, NODE_PATH: path.join(ROOT, 'node_modules') },
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
-    pin(child.pid, SERVER_CPU);
-    const timer = setTimeout(() => {
-      child.kill();
-      reject(new Error(`${variant.name}: the server did not report a port within 15 s:\n${stderr}`));
-    }, 15_000);
-    child.on('message', (msg) => {
-      if (msg?.port === undefined) return;
-      clearTimeout(timer);
-      const died = () =>
-        child.exitCode !== null || child.signalCode !== null
-          ? `; the server exited (${child.exitCode ?? child.signalCode}):\n${stderr}`
-          : '';
-      resolve({ child, port: msg.port, died });
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(
-        new Error(`${variant.name}: the server exited (${code ?? signal}) before listening:\n${stderr}`),
-      );
-    });
-  });
-}
-
-/**
- * Servers on one core, the load generator (this process) on the other: sharing cores, the
- * server's CPU per request swings by a quarter from round to round with the scheduler.
- * All threads (-a), as V8 and libuv start theirs before the app runs.
- */
-function pin(pid, cpu) {
-  if (os.availableParallelism() < 2) return false;
-  return spawnSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' }).status === 0;
-}
-
-/** Loads GET / for `seconds`; the 2xx answers it counted, or what went wrong. */
-async function load(port, seconds) {
-  const r = await autocannon({
-    url: `http://127.0.0.1:${port}/`,
-    connections: CONNECTIONS,
-    duration: seconds,
-  });
-  if (r.errors || r.timeouts || r.non2xx)
-    return { problem: `${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx answers` };
-  if (!r['2xx']) return { problem: 'no request answered' };
-  return { requests: r['2xx'] };
-}
-
-let ticks;
-/** Clock ticks per second, the unit of /proc/<pid>/stat and /proc/stat. */
-const clockTicks = () =>
-  (ticks ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100);
-
-/** utime + stime of a process, fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name). */
-function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3
-  return (Number(fields[11]) + Number(fields[12])) / clockTicks();
-}
-
-/**
- * CPU seconds per second spent outside the bench and its servers since `since`, from /proc/stat:
- * a build or test run beside the bench shows here. Without `since`, a starting point. Interrupt
- * ticks count too: tick accounting charges them to the process they interrupted.
- */
-function busyOutside(variants, since) {
-  const [user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8')
-    .split('\n')[0]
-    .split(/\s+/)
-    .slice(1)
-    .map(Number);
-  const own = process.cpuUsage();
-  const now = {
-    at: performance.now(),
-    all: (user + nice + system + irq + softirq) / clockTicks(),
-    ours: variants.reduce((sum, v) => sum + cpuSeconds(v.server.child.pid), (own.user + own.system) / 1e6),
-  };
-  if (!since) return now;
-  return (now.all - since.all - (now.ours - since.ours)) / ((now.at - since.at) / 1000);
 }
 
 /** The OpenTelemetry preload's span counts since the last question, or undefined if it does not answer. */
@@ -292,14 +161,4 @@ function traceProblem(file) {
     }
   }
   return requests ? undefined : `no line of type 'request' among the last ${lines.length} of the trace`;
-}
-
-function quantile(sorted, q) {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }

@@ -8,6 +8,15 @@ import { throwSiteOf } from './throw-site';
 
 export const breakKinds = { enabled: new Set<BreakKind>() };
 
+/**
+ * The request each error object last paused a `crossing` for. An error handler that passes on the
+ * error it was given (`next(err)` in Express's logErrors -> errorHandler pattern, a rethrow in a
+ * Fastify error handler) moves the same error one handler further: that is one crossing, where it
+ * left the middleware that made it, not one pause per handler (Koa's front end already treats an
+ * error passing up through a middleware this way).
+ */
+const crossed = new WeakMap<object, RequestTrace>();
+
 export function setBreakKinds(kinds: Set<BreakKind>): void {
   breakKinds.enabled = kinds;
 }
@@ -19,6 +28,10 @@ export function breakOn(
   error?: unknown,
 ): void {
   if (!breakKinds.enabled.has(kind)) return;
+  if (kind === 'crossing' && trace && typeof error === 'object' && error !== null) {
+    if (crossed.get(error) === trace) return;
+    crossed.set(error, trace);
+  }
   const info: BreakInfo = {
     kind,
     method: trace?.method ?? '',

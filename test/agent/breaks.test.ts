@@ -7,92 +7,10 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import WebSocket from 'ws';
 import { FIXTURES, RunningApp } from '../support/agent-app';
+import { Inspector } from './breaks-support';
 
 const APP = path.join(FIXTURES, 'agent-express-failures', 'app.cjs');
-
-interface Paused {
-  callFrames: { callFrameId: string; functionName: string }[];
-  reason: string;
-}
-
-/** A minimal CDP client: commands by id, `Debugger.paused` events queued. */
-class Inspector {
-  private nextId = 1;
-  private readonly pending = new Map<number, (result: unknown) => void>();
-  private readonly pauses: Paused[] = [];
-  private waiter: ((p: Paused) => void) | undefined;
-
-  private constructor(private readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const message = JSON.parse(String(data)) as {
-        id?: number;
-        method?: string;
-        params?: unknown;
-        result?: unknown;
-      };
-      if (message.id !== undefined) this.pending.get(message.id)?.(message.result);
-      else if (message.method === 'Debugger.paused') {
-        const paused = message.params as Paused;
-        if (this.waiter) {
-          this.waiter(paused);
-          this.waiter = undefined;
-        } else this.pauses.push(paused);
-      }
-    });
-  }
-
-  static async attach(stderr: () => string): Promise<Inspector> {
-    const deadline = Date.now() + 5000;
-    let url: string | undefined;
-    while (!(url = /ws:\/\/\S+/.exec(stderr())?.[0])) {
-      if (Date.now() > deadline) throw new Error(`no inspector URL in:\n${stderr()}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const ws = new WebSocket(url);
-    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    const inspector = new Inspector(ws);
-    await inspector.send('Debugger.enable');
-    return inspector;
-  }
-
-  send(method: string, params: object = {}): Promise<unknown> {
-    const id = this.nextId++;
-    this.ws.send(JSON.stringify({ id, method, params }));
-    return new Promise((resolve) => this.pending.set(id, resolve));
-  }
-
-  nextPause(timeoutMs = 4000): Promise<Paused> {
-    const queued = this.pauses.shift();
-    if (queued) return Promise.resolve(queued);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no pause')), timeoutMs);
-      this.waiter = (p) => {
-        clearTimeout(timer);
-        resolve(p);
-      };
-    });
-  }
-
-  get pausedCount(): number {
-    return this.pauses.length;
-  }
-
-  /** `expression` evaluated in the top frame of a pause, returned by value. */
-  async evaluate(paused: Paused, expression: string): Promise<unknown> {
-    const result = (await this.send('Debugger.evaluateOnCallFrame', {
-      callFrameId: paused.callFrames[0].callFrameId,
-      expression,
-      returnByValue: true,
-    })) as { result: { value: unknown } };
-    return result.result.value;
-  }
-
-  close(): void {
-    this.ws.close();
-  }
-}
 
 const INFO = `({ kind: info.kind, method: info.method, url: info.url, name: info.middleware.name,
   line: info.middleware.definedAt.line, error: info.error && info.error.message,
@@ -186,10 +104,14 @@ describe('break modes switched over the control socket', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('no pause before setBreak, a pause after it', async () => {
+  test('no pause before setBreak, a pause after it, none once it is turned off again', async () => {
     const socketPath = path.join(dir, 'control.sock');
     const sockets: net.Socket[] = [];
-    const server = net.createServer((s) => sockets.push(s));
+    let received = '';
+    const server = net.createServer((s) => {
+      sockets.push(s);
+      s.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+    });
     await new Promise<void>((resolve) => server.listen(socketPath, resolve));
     const app = await RunningApp.start({
       app: path.relative(FIXTURES, APP),
@@ -197,16 +119,31 @@ describe('break modes switched over the control socket', () => {
       env: { MWCHAIN_CONTROL: socketPath, MWCHAIN_CONTROL_TOKEN: 'x' },
     });
     const inspector = await Inspector.attach(() => app.stderr);
+    /** Sends setBreak and waits for the agent's `breakModes` answer. */
+    const setBreak = async (kinds: string[]): Promise<void> => {
+      const acks = received.split('\n').filter((l) => l.includes('"breakModes"')).length;
+      for (const s of sockets) s.write(`${JSON.stringify({ type: 'setBreak', kinds })}\n`);
+      const deadline = Date.now() + 3000;
+      while (received.split('\n').filter((l) => l.includes('"breakModes"')).length === acks) {
+        if (Date.now() > deadline) throw new Error(`no breakModes answer in:\n${received}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
     try {
       assert.equal((await app.get('/next-error')).status, 500);
       assert.equal(inspector.pausedCount, 0);
-      for (const s of sockets) s.write(`${JSON.stringify({ type: 'setBreak', kinds: ['crossing'] })}\n`);
-      await new Promise((r) => setTimeout(r, 200));
+      await setBreak(['crossing']);
       const reply = app.get('/next-error');
       const paused = await inspector.nextPause();
       assert.equal(paused.callFrames[0].functionName, 'mwchainBreak');
       await inspector.send('Debugger.resume');
       assert.equal((await reply).status, 500);
+      await setBreak([]);
+      assert.equal((await app.get('/next-error')).status, 500);
+      const errors = await app.events((es) => es.filter((e) => e.type === 'error').length === 3);
+      assert.equal(errors.filter((e) => e.type === 'error').length, 3, 'three errors crossed');
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(inspector.pausedCount, 0, 'a pause after setBreak turned every mode off');
     } finally {
       inspector.close();
       await app.stop();
