@@ -49,6 +49,16 @@ await Promise.all([
     format: 'cjs',
     define: { AGENT_VERSION: JSON.stringify(version) },
   }),
+  // the terminals' gate: the agent only for processes with an inspector open
+  build({
+    bundle: true,
+    platform: 'node',
+    target: 'node18',
+    logLevel: 'warning',
+    entryPoints: ['src/agent/when-debugged.ts'],
+    outfile: 'dist/agent-when-debugged.js',
+    format: 'cjs',
+  }),
 ]);
 chmodSync('dist/cli.js', 0o755);
 // Mermaid for the graph webview, served from media/ (no network)

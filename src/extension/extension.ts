@@ -41,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): MwchainApi {
   const live = new LiveStats();
   const debug = registerDebugIntegration(
     context.extensionPath,
+    context.environmentVariableCollection,
     host,
     log,
     (info) =>

@@ -19,6 +19,7 @@ test('vsce accepts the manifest and packages the bundles, not node_modules', () 
     'dist/extension.js',
     'dist/analysis-worker.js',
     'dist/agent.js',
+    'dist/agent-when-debugged.js',
     'media/vendor/mermaid.min.js',
     'media/graph.js',
     'docs/rules/swallowed-error.md',

@@ -222,4 +222,32 @@ export const run = suite('the debug integration on debug-crossing', [
       if (session) await vscode.debug.stopDebugging(session);
     },
   },
+  {
+    name: 'an app started in the JavaScript Debug Terminal gets the agent and stops on a crossing',
+    timeout: 60_000,
+    fn: async () => {
+      const api = vscode.extensions.getExtension<Api>('mwchain.mwchain')!.exports;
+      stops.length = 0;
+      await setMode(true);
+      port = await freePort();
+      await vscode.commands.executeCommand(
+        'extension.js-debug.createDebuggerTerminal',
+        `PORT=${port} node src/app.js`,
+        folder(),
+        { cwd: folder().uri.fsPath },
+      );
+      const ok = await eventually('the app answering', () => get('/orders').catch(() => undefined), 40_000);
+      assert.equal(ok.status, 200);
+      const answer = get('/orders?fail=1');
+      const stop = await eventually('the stopped event', () => stops[0], 20_000);
+      const shown = await eventually('the pause shown', () => api.lastPause(), 10_000);
+      assert.equal(shown.line, THROW_LINE);
+      assert.match(shown.message, /`loadUser` crossed into `errorHandler`/);
+      await screenshot('debug-terminal');
+      await stop.session.customRequest('continue', { threadId: stop.threadId });
+      assert.equal((await answer).status, 500);
+      await setMode(false);
+      for (const terminal of vscode.window.terminals) terminal.dispose();
+    },
+  },
 ]);

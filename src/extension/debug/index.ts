@@ -9,6 +9,7 @@ import { BreakModes, NODE_DEBUG_TYPES } from './break-modes';
 import { registerAgentInjection } from './debug-config';
 import { PauseView, type NextHandlerLookup, type ShownPause } from './pause-view';
 import { SwallowedBreakpoints } from './swallowed-breakpoints';
+import { TerminalAgent } from './terminal-agent';
 
 export interface DebugIntegration {
   readonly modes: BreakModes;
@@ -17,7 +18,7 @@ export interface DebugIntegration {
   disposables: vscode.Disposable[];
 }
 
-/** Receives what running agents stream, keyed by `<debug session id>#<pid>` (`agent#<pid>` outside one). */
+/** Receives what running agents stream, keyed by process (`agent#<pid>`). */
 export interface LiveSink {
   accept(session: string, message: FromAgent): void;
   endSession(session: string): void;
@@ -25,6 +26,7 @@ export interface LiveSink {
 
 export function registerDebugIntegration(
   extensionPath: string,
+  terminalEnv: vscode.GlobalEnvironmentVariableCollection,
   host: AnalysisHost,
   log: vscode.OutputChannel,
   nextHandler: NextHandlerLookup,
@@ -32,10 +34,10 @@ export function registerDebugIntegration(
 ): DebugIntegration {
   const agentPath = path.join(extensionPath, 'dist', 'agent.js');
   const modes = new BreakModes();
-  // js-debug announces each debuggee's pid (DAP `process` event): events from that pid's agent
-  // belong to that session
+  // js-debug announces each debuggee's pid (DAP `process` event): when that session ends, so
+  // does the overlay of its process (kept until then, so a process that died shows where)
   const sessionOfPid = new Map<number, string>();
-  const keyOf = (agent: AgentConnection) => `${sessionOfPid.get(agent.pid) ?? 'agent'}#${agent.pid}`;
+  const keyOf = (agent: AgentConnection) => `agent#${agent.pid}`;
   const link = new AgentLink(agentPath, modes, log, {
     message: (agent, message) => live.accept(keyOf(agent), message),
     ended: () => {}, // the overlay keeps a dead process's last requests until its session ends
@@ -52,6 +54,7 @@ export function registerDebugIntegration(
       link,
       pauses,
       swallowed,
+      new TerminalAgent(terminalEnv, link, log),
       modes.onDidChange(() => swallowed.setEnabled(modes.isOn('breakOnSwallowed'))),
       vscode.debug.registerDebugAdapterTrackerFactory('*', {
         createDebugAdapterTracker: (session) =>
@@ -69,8 +72,11 @@ export function registerDebugIntegration(
             : undefined,
       }),
       vscode.debug.onDidTerminateDebugSession((session) => {
-        live.endSession(session.id);
-        for (const [pid, id] of sessionOfPid) if (id === session.id) sessionOfPid.delete(pid);
+        for (const [pid, id] of sessionOfPid)
+          if (id === session.id) {
+            live.endSession(`agent#${pid}`);
+            sessionOfPid.delete(pid);
+          }
       }),
       ...registerAgentInjection(link, log),
     ],

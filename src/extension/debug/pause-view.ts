@@ -31,6 +31,8 @@ export class PauseView implements vscode.Disposable {
     },
   });
   private shown: ShownPause | undefined;
+  /** The session that paused: only its resuming clears the pause (a terminal has several). */
+  private shownSession: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -48,9 +50,9 @@ export class PauseView implements vscode.Disposable {
                   if (m.type !== 'event') return;
                   if (m.event === 'stopped' && m.body?.threadId !== undefined)
                     void this.stopped(session, m.body.threadId);
-                  else if (m.event === 'continued' || m.event === 'terminated') this.clear();
+                  else if (m.event === 'continued' || m.event === 'terminated') this.clear(session);
                 },
-                onExit: () => this.clear(),
+                onExit: () => this.clear(session),
               }
             : undefined,
       }),
@@ -87,6 +89,7 @@ export class PauseView implements vscode.Disposable {
         return;
       }
       const site = pauseSite(info);
+      this.shownSession = session.id;
       this.shown = {
         file: site.file,
         line: site.line,
@@ -128,8 +131,8 @@ export class PauseView implements vscode.Disposable {
     }
   }
 
-  private clear(): void {
-    if (!this.shown) return;
+  private clear(session: vscode.DebugSession): void {
+    if (!this.shown || session.id !== this.shownSession) return;
     this.shown = undefined;
     this.decorate();
   }
