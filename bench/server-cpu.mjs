@@ -96,15 +96,15 @@ export async function load(port, seconds) {
 }
 
 /**
- * Runs ROUNDS alternating rounds of ROUND_SECONDS over `variants` (each with a started `server`)
- * and pushes each round's server CPU µs per request to `v.costs` (and counts the requests in
- * `v.requests`). Each round starts with another
+ * Runs `rounds` (ROUNDS) alternating rounds of ROUND_SECONDS over `variants` (each with a started
+ * `server`) and pushes each round's server CPU µs per request to `v.costs`, after any it already
+ * has (and counts the requests in `v.requests`). Each round starts with another
  * variant, so the one after a heavy round is not always the same. `afterRound(v, round)` may
  * return a problem. Returns a problem, or undefined.
  */
-export async function alternatingRounds(variants, afterRound = () => undefined) {
-  for (const v of variants) v.costs = [];
-  for (let round = 0; round < ROUNDS; round++) {
+export async function alternatingRounds(variants, afterRound = () => undefined, rounds = ROUNDS) {
+  for (const v of variants) v.costs ??= [];
+  for (let round = 0; round < rounds; round++) {
     const order = variants.map((_, i) => variants[(i + round) % variants.length]);
     for (const v of order) {
       const before = cpuSeconds(v.server.child.pid);
