@@ -5,4 +5,5 @@
 import * as inspector from 'node:inspector';
 import * as path from 'node:path';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the agent beside this file, at run time, only when needed
 if (inspector.url() !== undefined) require(path.join(__dirname, 'agent.js'));
