@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
-import { describe, fitsConvention, type Rule } from './rule';
+import { FASTIFY_HOOK } from '../analysis/flow/convention';
+import { describe, fitsConvention, type LintFunction, type Rule } from './rule';
 import { lineOf, nameNode } from './wording';
 
 export const doubleResponse: Rule = {
@@ -28,6 +29,37 @@ export const doubleResponse: Rule = {
           routes: f.routes,
         });
       }
+      const done = asyncDoneCall(f);
+      if (done)
+        ctx.report({
+          node: done,
+          message: `${describe(f)} is async and also calls done(): Fastify goes on when done() is called and again when its promise settles, so the rest of the chain runs twice (addHook refuses such a hook at start-up); drop \`done\` or \`async\`.`,
+          related: [{ message: 'declared async here', node: nameNode(f.fn) }],
+          routes: f.routes,
+        });
     }
   },
 };
+
+/** Fastify hooks whose `done` comes fourth: `(request, reply, payload, done)`. */
+const DONE_FOURTH = new Set(['preParsing', 'preSerialization', 'onSend', 'onError']);
+
+/** Fastify: the first call of `done` in an `async` hook that takes it. */
+function asyncDoneCall(f: LintFunction): ts.Node | undefined {
+  if (f.convention !== FASTIFY_HOOK) return undefined;
+  const node = f.fn.node;
+  if (!ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) || !node.body)
+    return undefined;
+  const hook = f.registrations[0]?.entry.hook ?? '';
+  const param = node.parameters[DONE_FOURTH.has(hook) ? 3 : 2];
+  if (!param || !ts.isIdentifier(param.name)) return undefined;
+  const name = param.name.text;
+  let found: ts.Node | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === name) found = n;
+    else ts.forEachChild(n, visit);
+  };
+  visit(node.body);
+  return found;
+}

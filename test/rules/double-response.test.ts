@@ -86,6 +86,10 @@ ruleTests('double-response', {
       ),
     },
     {
+      name: 'Fastify: an async hook without done',
+      files: fastify(`app.addHook('preHandler', async (req, reply) => {\n  req.t = Date.now();\n});`),
+    },
+    {
       name: 'Fastify: a callback hook that calls done',
       files: fastify(
         `app.addHook('onRequest', (req, reply, done) => {\n  req.t = Date.now();\n  done();\n});`,
@@ -104,6 +108,34 @@ ruleTests('double-response', {
           column: 42,
           message:
             '`guard` sends at line 4 but does not return the reply, so Fastify goes on with the request and the handler answers a second time; write `return reply.send(...)`.',
+        },
+      ],
+    },
+    {
+      name: 'Fastify: an async hook that also calls done (route option)',
+      files: fastify(
+        `app.get('/x', { onRequest: async function stamp(req, reply, done) {\n  req.t = Date.now();\n  done();\n} }, async () => 'x');`,
+      ),
+      errors: [
+        {
+          line: 4,
+          column: 3,
+          message:
+            '`stamp` is async and also calls done(): Fastify goes on when done() is called and again when its promise settles, so the rest of the chain runs twice (addHook refuses such a hook at start-up); drop `done` or `async`.',
+        },
+      ],
+    },
+    {
+      name: 'Fastify: an async onSend hook that also calls done (fourth parameter)',
+      files: fastify(
+        `app.addHook('onSend', async function compress(req, reply, payload, done) {\n  done(null, payload);\n});`,
+      ),
+      errors: [
+        {
+          line: 3,
+          column: 3,
+          message:
+            '`compress` is async and also calls done(): Fastify goes on when done() is called and again when its promise settles, so the rest of the chain runs twice (addHook refuses such a hook at start-up); drop `done` or `async`.',
         },
       ],
     },
