@@ -292,6 +292,20 @@ export class Interpreter {
     }
   }
 
+  /**
+   * `require(specifier)` from the file of `site`, for front ends that load files nothing imports
+   * (@fastify/autoload's folders).
+   */
+  requireFrom(specifier: string, site: CallSite): Value {
+    const file = this.fileOf(site.file);
+    return this.requireModule(specifier, {
+      file,
+      env: new Env(this.globals, file.abs),
+      conditional: site.conditional ? 1 : 0,
+      frame: { returns: [] },
+    });
+  }
+
   private requireModule(specifier: string, ctx: Ctx): Value {
     const { record, value } = this.resolveModule(specifier, ctx);
     return record ? this.readModule(record.file.abs, ctx.file.abs, (r) => this.requireValue(r)) : value!;

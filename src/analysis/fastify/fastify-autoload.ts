@@ -96,7 +96,7 @@ function loadFile(
   }
   let specifier = path.relative(path.dirname(site.file), abs).split(path.sep).join('/');
   if (!specifier.startsWith('.')) specifier = './' + specifier;
-  const mod = requireFrom(interp, specifier, site);
+  const mod = interp.requireFrom(specifier, site);
   const exported = (key: string): Value => {
     const v = readProp(interp, mod, key);
     return v.k === 'unknown' || v.k === 'undefined' ? writtenExport(file.sf, key) : v;
@@ -226,21 +226,4 @@ export function staticDir(node: ts.Node, file: string): string | undefined {
   };
   const dir = part(node);
   return dir && path.isAbsolute(dir) ? path.normalize(dir) : undefined;
-}
-
-/**
- * `require(specifier)` from the registering file. The interpreter keeps module loading to
- * itself; autoload needs it for files nobody imports.
- */
-function requireFrom(interp: Interpreter, specifier: string, site: CallSite): Value {
-  const loader = interp as unknown as {
-    requireModule(specifier: string, ctx: Parameters<Interpreter['callFunction']>[2]): Value;
-  };
-  const file = interp.fileOf(site.file);
-  return loader.requireModule(specifier, {
-    file,
-    env: undefined as never,
-    conditional: site.conditional ? 1 : 0,
-    frame: { returns: [] },
-  });
 }
