@@ -17,7 +17,16 @@ export const errorHandlerOrder: Rule = {
         // A boundary only catches what runs after it (downstream of its await next()).
         order.forEach((r, i) => {
           if (r.role !== 'errorHandler' || i === 0) return;
-          const before = order.slice(0, i).filter((x) => x.role !== 'errorHandler');
+          // what runs on its requests before it, and that no earlier boundary already catches
+          const before = order
+            .slice(0, i)
+            .filter(
+              (x, k) =>
+                x.role !== 'errorHandler' &&
+                x.role !== 'param' &&
+                overlaps(r, x) &&
+                !order.slice(0, k).some((b) => b.role === 'errorHandler' && overlaps(b, x)),
+            );
           if (before.length === 0) return;
           ctx.report({
             node: r.entry.node,

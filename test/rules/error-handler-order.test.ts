@@ -21,6 +21,17 @@ ruleTests('error-handler-order', {
         'app.js': `const Koa = require('koa');\nconst app = new Koa();\napp.use(async (ctx, next) => {\n  try { await next(); } catch (e) { ctx.status = 500; }\n});\napp.use((ctx) => { ctx.body = 'ok'; });`,
       },
     },
+    {
+      name: 'Koa: a router or sub-app boundary behind the app boundary',
+      files: {
+        'package.json': JSON.stringify({
+          name: 'k',
+          private: true,
+          dependencies: { koa: '^2.15.0', '@koa/router': '^15.0.0' },
+        }),
+        'app.js': `const Koa = require('koa');\nconst Router = require('@koa/router');\nconst app = new Koa();\nconst api = new Router({ prefix: '/api' });\napp.use(async function errors(ctx, next) {\n  try { await next(); } catch (e) { ctx.status = 500; }\n});\napp.use(async function cors(ctx, next) { await next(); });\napi.use(async function jsonErrors(ctx, next) {\n  try { await next(); } catch (e) { ctx.body = { error: e.message }; }\n});\napi.get('/x', (ctx) => { ctx.body = 'x'; });\napp.use(api.routes());`,
+      },
+    },
   ],
   invalid: [
     {
@@ -58,6 +69,25 @@ ruleTests('error-handler-order', {
           line: 4,
           column: 7,
           message: /`anonymous` is registered before every route .* errors from GET \/r\/x never reach it/,
+        },
+      ],
+    },
+    {
+      name: 'Koa: a boundary registered after the router',
+      files: {
+        'package.json': JSON.stringify({
+          name: 'k',
+          private: true,
+          dependencies: { koa: '^2.15.0', '@koa/router': '^15.0.0' },
+        }),
+        'app.js': `const Koa = require('koa');\nconst Router = require('@koa/router');\nconst app = new Koa();\nconst router = new Router();\nrouter.get('/orders', async function listOrders(ctx) { ctx.body = []; });\napp.use(router.routes());\napp.use(async function errors(ctx, next) {\n  try { await next(); } catch (e) { ctx.status = 500; }\n});`,
+      },
+      errors: [
+        {
+          line: 7,
+          column: 9,
+          message:
+            '`errors` catches errors only from what runs after it, but `listOrders` is registered before it, so their errors escape it; register it first.',
         },
       ],
     },

@@ -75,6 +75,17 @@ ruleTests('unterminated-middleware', {
         `app.get('/', (req, res) => {\n  for (const x of [1, 2]) { if (x === Number(req.query.n)) return res.json(x); }\n  res.sendStatus(404);\n});`,
       ),
     },
+    {
+      name: 'Koa: a handler that only sets the status (Koa answers when the chain settles)',
+      files: {
+        'package.json': JSON.stringify({
+          name: 'k',
+          private: true,
+          dependencies: { koa: '^2.15.0', '@koa/router': '^15.0.0' },
+        }),
+        'app.js': `const Koa = require('koa');\nconst Router = require('@koa/router');\nconst app = new Koa();\nconst router = new Router();\nrouter.post('/items', async function create(ctx) { ctx.status = 201; });\nrouter.del('/items/:id', async (ctx) => { if (ctx.params.id) ctx.status = 204; });\napp.use(router.routes());`,
+      },
+    },
   ],
   invalid: [
     {
