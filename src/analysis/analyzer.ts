@@ -5,8 +5,10 @@ import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import type { RouteModel } from './express/express-chains';
+import { ConnectFrontEnd } from './connect/connect-front-end';
 import { ExpressFrontEnd } from './express/express-front-end';
 import { FastifyFrontEnd } from './fastify/fastify-front-end';
+import { HonoFrontEnd } from './hono/hono-front-end';
 import { KoaFrontEnd } from './koa/koa-front-end';
 import type { FrontEnd } from './front-end';
 import { FrameworkVersions } from './framework-version';
@@ -52,7 +54,13 @@ export class ChainAnalyzer {
   private readonly index: SourceIndex;
   private readonly resolver: ModuleResolver;
   private readonly versions: FrameworkVersions;
-  private readonly frontEnds: FrontEnd[] = [new ExpressFrontEnd(), new KoaFrontEnd(), new FastifyFrontEnd()];
+  private readonly frontEnds: FrontEnd[] = [
+    new ExpressFrontEnd(),
+    new KoaFrontEnd(),
+    new FastifyFrontEnd(),
+    new HonoFrontEnd(),
+    new ConnectFrontEnd(),
+  ];
   private readonly defaultOptions: ts.CompilerOptions;
   private readonly notes: string[];
   private current: AnalysisModel | undefined;

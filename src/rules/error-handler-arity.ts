@@ -12,6 +12,8 @@ export const errorHandlerArity: Rule = {
   },
   check(ctx) {
     for (const app of ctx.apps) {
+      // Connect has the same rule as Express (`fn.length === 4`): name the framework the app uses.
+      const framework = app.json.framework === 'connect' ? 'Connect' : 'Express';
       for (const r of app.order) {
         const fn = r.entry.fn;
         if (!fn || r.role === 'param') continue;
@@ -27,7 +29,7 @@ export const errorHandlerArity: Rule = {
         ) {
           ctx.report({
             node: r.entry.node,
-            message: `\`${r.entry.name}\` takes the error first but has ${arity} parameter${arity === 1 ? '' : 's'}, so Express calls it as normal middleware with (req, res, next) and it never sees an error; declare all four: (err, req, res, next).`,
+            message: `\`${r.entry.name}\` takes the error first but has ${arity} parameter${arity === 1 ? '' : 's'}, so ${framework} calls it as normal middleware with (req, res, next) and it never sees an error; declare all four: (err, req, res, next).`,
             related: fn.node.name ? [{ message: 'defined here', node: fn.node.name }] : [],
           });
         } else if (
@@ -41,7 +43,7 @@ export const errorHandlerArity: Rule = {
             : `requests under ${pathText(r.path)}`;
           ctx.report({
             node: r.entry.node,
-            message: `\`${r.entry.name}\` has four parameters, so Express treats it as an error handler and skips it for normal requests: ${where} never runs it.`,
+            message: `\`${r.entry.name}\` has four parameters, so ${framework} treats it as an error handler and skips it for normal requests: ${where} never runs it.`,
           });
         }
       }

@@ -133,6 +133,13 @@ class FlowWalker {
     while (ts.isAwaitExpression(inner) || ts.isParenthesizedExpression(inner)) inner = inner.expression;
     if (inner.kind === ts.SyntaxKind.VoidExpression || (ts.isIdentifier(inner) && inner.text === 'undefined'))
       return states;
+    // Hono middleware: `return next()` passes the request on; it is not a response.
+    if (
+      ts.isCallExpression(inner) &&
+      ts.isIdentifier(inner.expression) &&
+      this.names.next.has(inner.expression.text)
+    )
+      return states;
     return this.respond(states, at);
   }
 
