@@ -64,7 +64,7 @@ export function registerCommands(
       const text = graph.mermaid();
       if (!text)
         return void vscode.window.showInformationMessage(
-          'There is no graph to export yet: no Express app was found.',
+          'There is no graph to export yet: no web app was found.',
         );
       const doc = await vscode.workspace.openTextDocument({ content: text, language: 'mermaid' });
       await vscode.window.showTextDocument(doc);
