@@ -11,8 +11,7 @@ export const unterminatedMiddleware: Rule = {
   check(ctx) {
     for (const f of ctx.functions) {
       if (!fitsConvention(f)) continue;
-      // Koa answers once the middleware's promise settles (404 when nothing set a body): no path hangs.
-      if (f.app.json.framework === 'koa') continue;
+      if (f.convention.settleAnswers) continue;
       const reported = new Set<unknown>();
       for (const end of ctx.facts(f).paths.ends) {
         if (terminated(end) || reported.has(end.at)) continue;

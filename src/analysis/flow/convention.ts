@@ -14,6 +14,8 @@ export interface Convention {
   returnResponds?: boolean;
   /** Fastify hooks: when an async one settles the request goes on, unless it returned the reply. */
   asyncEndContinues?: boolean;
+  /** Koa: once the middleware's promise settles the framework answers (404 without a body): no path hangs. */
+  settleAnswers?: boolean;
 }
 
 export const EXPRESS_MIDDLEWARE: Convention = { req: 0, res: 1, next: 2, nextReturnsPromise: false };
@@ -46,7 +48,7 @@ export const FASTIFY_ERROR_HANDLER: Convention = {
   nextReturnsPromise: false,
   returnResponds: true,
 };
-export const KOA_MIDDLEWARE: Convention = { ctx: 0, next: 1, nextReturnsPromise: true };
+export const KOA_MIDDLEWARE: Convention = { ctx: 0, next: 1, nextReturnsPromise: true, settleAnswers: true };
 
 /** Response methods that end an Express (and Connect) response. */
 export const RESPOND_METHODS = new Set([

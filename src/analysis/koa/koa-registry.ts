@@ -6,7 +6,7 @@ import type { Convention } from '../flow/convention';
 import type { Container, Entry, PathSpec } from '../values';
 
 /** `router.param(name, (value, ctx, next) => ...)` */
-export const KOA_PARAM: Convention = { ctx: 1, next: 2, nextReturnsPromise: true };
+export const KOA_PARAM: Convention = { ctx: 1, next: 2, nextReturnsPromise: true, settleAnswers: true };
 
 /** The `module` of the value `router.allowedMethods()` gives: it is no item of any chain. */
 export const ALLOWED_METHODS = '@koa/router#allowedMethods';
