@@ -10,6 +10,7 @@ import { ExpressFrontEnd } from './express/express-front-end';
 import { FastifyFrontEnd } from './fastify/fastify-front-end';
 import { HonoFrontEnd } from './hono/hono-front-end';
 import { KoaFrontEnd } from './koa/koa-front-end';
+import { NestFrontEnd } from './nest/nest-front-end';
 import type { FrontEnd } from './front-end';
 import { FrameworkVersions } from './framework-version';
 import { Interpreter, removeLayers, RUNTIME, short } from './interpreter';
@@ -60,6 +61,7 @@ export class ChainAnalyzer {
     new FastifyFrontEnd(),
     new HonoFrontEnd(),
     new ConnectFrontEnd(),
+    new NestFrontEnd(),
   ];
   private readonly defaultOptions: ts.CompilerOptions;
   private readonly notes: string[];
@@ -170,7 +172,10 @@ export class ChainAnalyzer {
       .sort((a, b) => a.createdAt.file.localeCompare(b.createdAt.file) || a.createdAt.line - b.createdAt.line)
       .map((c) => {
         const { routes, order } = c.frontEnd.routes(c, wrapsLoc);
-        const version = this.versions.versionFor(c.framework, c.absFile);
+        const version = this.versions.versionFor(
+          c.framework === 'nest' ? '@nestjs/core' : c.framework,
+          c.absFile,
+        );
         return {
           container: c,
           routes,
