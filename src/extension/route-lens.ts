@@ -1,6 +1,7 @@
 // CodeLens over route registrations ("5 middleware · 1 problem — Show chain") and a hover that
 // lists the chain.
 import * as vscode from 'vscode';
+import { routeFindings } from '../view-models/app-findings';
 import type { AppGraph, Route } from '../analysis/model';
 import type { AnalysisHost } from './analysis-host';
 
@@ -39,8 +40,7 @@ export class RouteLensProvider implements vscode.CodeLensProvider, vscode.HoverP
     const findings = result ? (this.host.resultFor(result.uri.fsPath)?.lint.findings ?? []) : [];
     return routesIn(this.host, doc).map(({ root, app, route }) => {
       const line = route.location!.line - 1;
-      const label = `${route.method} ${route.path}`;
-      const problems = findings.filter((f) => f.routes.includes(label)).length;
+      const problems = routeFindings(app, route, findings).length;
       const n = route.chain.length - 1;
       const title = `${n} middleware${problems ? ` · ${problems} problem${problems === 1 ? '' : 's'}` : ''} — Show chain`;
       return new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {

@@ -6,6 +6,7 @@
 import type { AppGraph, Item, Loc, Route, TreeNode } from '../analysis/model';
 import type { Finding } from '../lint/findings';
 import type { LiveMiddleware } from '../live/live-model';
+import { appFiles, appFindings, routeFindings } from './app-findings';
 import type { LiveOverlay } from '../live/live-overlay';
 import { countText, lastRequestText, middlewareLines, requestLine } from '../live/live-text';
 import type { AnalysisResult } from '../protocol/analysis-messages';
@@ -73,7 +74,8 @@ function folderNodes(f: FolderAnalysis, live: LiveOverlay | undefined): ChainNod
 
 function appNode(root: string, app: AppGraph, findings: Finding[], live: LiveOverlay | undefined): ChainNode {
   const id = `${root}|${app.id}`;
-  const routes = app.routes.map((r) => routeNode(root, app, r, findings, live));
+  const files = appFiles(app);
+  const routes = app.routes.map((r) => routeNode(root, app, r, routeFindings(app, r, findings, files), live));
   const unresolved = collect(app.tree, (n) => n.type === 'unresolved');
   const children = [...routes];
   if (unresolved.length) {
@@ -106,7 +108,7 @@ function appNode(root: string, app: AppGraph, findings: Finding[], live: LiveOve
     icon: 'server-process',
     open: { root, loc: app.location },
     app: { root, app: app.id },
-    problems: appProblems(app, findings),
+    problems: appFindings(app, findings, files),
     children,
   };
 }
@@ -115,13 +117,13 @@ function routeNode(
   root: string,
   app: AppGraph,
   r: Route,
-  findings: Finding[],
+  /** The route's own findings (routeFindings). */
+  problems: Finding[],
   live: LiveOverlay | undefined,
 ): ChainNode {
   const label = `${r.method} ${r.path}`;
   const id = `${root}|${app.id}|${label}`;
   const route = { root, app: app.id, method: r.method, path: r.path };
-  const problems = findings.filter((f) => f.routes.includes(label));
   const owner = ownerOf([...r.chain, ...r.errorChain]);
   const ran = (it: Item) => live?.item(root, app, it, r);
   const items = r.chain.map((it, i) =>
@@ -246,14 +248,6 @@ function ownerOf(items: Item[]): (f: Finding) => Item | undefined {
     }
     return best;
   };
-}
-
-function appProblems(app: AppGraph, findings: Finding[]): Finding[] {
-  const labels = new Set(app.routes.map((r) => `${r.method} ${r.path}`));
-  return findings.filter(
-    (f) =>
-      f.routes.some((r) => labels.has(r)) || (f.location.file === app.location.file && f.routes.length === 0),
-  );
 }
 
 const problemsText = (n: number) => `${n} problem${n === 1 ? '' : 's'}`;

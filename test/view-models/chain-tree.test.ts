@@ -76,3 +76,19 @@ test('several folders: one node each; problems counted on routes and items; unre
   assert.equal(unresolved.label, 'Not resolved statically');
   assert.ok(unresolved.children.some((c) => /dynamic require/.test(c.tooltip ?? '')));
 });
+
+test('two apps of one folder with the same route each show only their own problems', () => {
+  const { root, analysis } = analysisOf('frameworks-workspace');
+  const tree = buildChainTree([{ root, name: 'frameworks-workspace', analysis }]);
+  const apps = tree.flatMap((n) => (n.kind === 'app' ? [n] : n.children.filter((c) => c.kind === 'app')));
+  const koa = apps.find((a) => a.description?.startsWith('koa/src/app.js'))!;
+  const plugins = apps.find((a) => a.description?.startsWith('fastify-plugins/'))!;
+  const route = (app: ChainNode, label: string) => app.children.find((c) => c.label === label)!;
+  // both apps have GET /orders/:id; the Koa one has two unawaited-next findings in koa/src/app.js
+  assert.deepEqual(
+    route(koa, 'GET /orders/:id').problems.map((f) => `${f.location.file}:${f.location.line} ${f.rule}`),
+    ['koa/src/app.js:9 unawaited-next', 'koa/src/app.js:30 unawaited-next'],
+  );
+  assert.deepEqual(route(plugins, 'GET /orders/:id').problems, []);
+  assert.ok(plugins.problems.every((f) => f.location.file.startsWith('fastify-plugins/')));
+});
