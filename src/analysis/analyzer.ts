@@ -33,7 +33,7 @@ export interface AppModel {
    */
   forwardsRejections: boolean | null;
   /** `forward`: errors go to error handlers registered later; `unwind`: back to boundaries registered earlier. */
-  errorFlow: 'forward' | 'unwind';
+  errorFlow: 'forward' | 'unwind' | 'scoped';
 }
 
 export interface AnalysisModel {

@@ -22,10 +22,12 @@ export interface FrontEnd {
   /** Names of methods that register something, for finding registrations made at runtime. */
   readonly registrationMethods: ReadonlySet<string>;
   /**
-   * Where an error goes: `forward` to error handlers registered later (Express), or `unwind`
-   * back through the middleware that awaited next() (Koa's try/await next() boundaries).
+   * Where an error goes: `forward` to error handlers registered later (Express, Connect),
+   * `unwind` back through the middleware that awaited next() (Koa's try/await next() boundaries),
+   * or `scoped` to the handler of its scope whatever the registration order (Fastify's
+   * setErrorHandler per context, Hono's onError, Nest's filters).
    */
-  readonly errorFlow: 'forward' | 'unwind';
+  readonly errorFlow: 'forward' | 'unwind' | 'scoped';
   /** Every route of an app with its chains, and every registration in dispatch order. */
   routes(
     app: Container,

@@ -13,6 +13,8 @@ export const errorHandlerOrder: Rule = {
   check(ctx) {
     for (const app of ctx.apps) {
       const order = app.order;
+      // the scope's handler takes its errors wherever it was registered: no order to get wrong
+      if (app.errorFlow === 'scoped') continue;
       if (app.errorFlow === 'unwind') {
         // A boundary only catches what runs after it (downstream of its await next()).
         order.forEach((r, i) => {

@@ -15,6 +15,25 @@ ruleTests('error-handler-order', {
       code: `const express = require('express');\nconst app = express();\nconst r = express.Router();\nr.get('/x', (req, res) => res.end());\nr.use((err, req, res, next) => res.sendStatus(500));\napp.use('/r', r);`,
     },
     {
+      name: 'Fastify: setErrorHandler before the routes of its context catches them',
+      files: {
+        'package.json': JSON.stringify({ name: 'f', private: true, dependencies: { fastify: '^5.0.0' } }),
+        'app.js': `const fastify = require('fastify')();\nfastify.setErrorHandler(function errors(error, request, reply) {\n  reply.code(500).send({ error: 'failed' });\n});\nfastify.get('/x', async () => ({ ok: true }));`,
+      },
+    },
+    {
+      name: 'Hono: onError before the routes',
+      files: {
+        'package.json': JSON.stringify({
+          name: 'h',
+          private: true,
+          type: 'module',
+          dependencies: { hono: '^4.6.0' },
+        }),
+        'app.js': `import { Hono } from 'hono';\nconst app = new Hono();\napp.onError((err, c) => c.text('failed', 500));\napp.get('/x', (c) => c.text('ok'));\nexport default app;`,
+      },
+    },
+    {
       name: 'Koa: the boundary first',
       files: {
         'package.json': JSON.stringify({ name: 'k', private: true, dependencies: { koa: '^2.15.0' } }),

@@ -35,7 +35,7 @@ export class FastifyFrontEnd implements FrontEnd {
     'setNotFoundHandler',
     'register',
   ]);
-  readonly errorFlow = 'forward';
+  readonly errorFlow = 'scoped';
   readonly routes = fastifyRoutes;
   readonly tree = (app: Container) => fastifyTree(app);
 

@@ -34,7 +34,7 @@ export class HonoFrontEnd implements FrontEnd {
     'notFound',
     'mount',
   ]);
-  readonly errorFlow = 'forward';
+  readonly errorFlow = 'scoped';
   readonly routes = honoRoutes;
   readonly tree = honoTree;
 

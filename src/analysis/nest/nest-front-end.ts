@@ -44,7 +44,7 @@ export class NestFrontEnd implements FrontEnd {
     'setGlobalPrefix',
     ...Object.keys(GLOBAL_METHODS),
   ]);
-  readonly errorFlow = 'forward';
+  readonly errorFlow = 'scoped';
   readonly routes = nestRoutes;
   readonly tree = nestTree;
 
