@@ -23,6 +23,8 @@ const KOA_ROUTER = 'koa-router/src/app.js:6';
 const FASTIFY = 'fastify/server.js:1';
 const FASTIFY_PLUGINS = 'fastify-plugins/src/server.js:6';
 const HONO = 'hono/src/index.ts:9';
+const CONNECT = 'connect/server.js:9';
+const NEST = 'nest/src/main.ts:8';
 
 const folder = () => vscode.workspace.workspaceFolders![0]!;
 const root = () => folder().uri.fsPath;
@@ -213,7 +215,7 @@ async function quickFix(opts: {
 
 export const run = suite('the extension on Koa, Fastify and Hono apps (frameworks-workspace)', [
   {
-    name: 'it activates, and the Chains tree lists the five apps of the folder with their versions',
+    name: 'it activates, and the Chains tree lists the seven apps of the folder with their versions',
     timeout: 60_000,
     fn: async () => {
       const ext = vscode.extensions.getExtension(EXTENSION_ID);
@@ -224,7 +226,7 @@ export const run = suite('the extension on Koa, Fastify and Hono apps (framework
         'the tree with its apps',
         async () => {
           const r = await tree();
-          return r.filter((x) => x.kind === 'app').length >= 5 && r.some((x) => x.kind === 'route')
+          return r.filter((x) => x.kind === 'app').length >= 7 && r.some((x) => x.kind === 'route')
             ? r
             : undefined;
         },
@@ -235,11 +237,13 @@ export const run = suite('the extension on Koa, Fastify and Hono apps (framework
         .map((r) => `${r.label}: ${r.description}`)
         .sort();
       assert.deepEqual(apps, [
+        `connect app: ${CONNECT} · connect ^3.7.0`,
         `fastify app: ${FASTIFY_PLUGINS} · fastify ^5.2.0`,
         `fastify app: ${FASTIFY} · fastify ^4.28.0`,
         `hono app: ${HONO} · hono ^4.6.0`,
         `koa app: ${KOA_ROUTER} · koa ^2.16.0`,
         `koa app: ${KOA} · koa ^2.16.0`,
+        `nest app: ${NEST} · nest ^10.3.0`,
       ]);
     },
   },
@@ -446,6 +450,65 @@ export const run = suite('the extension on Koa, Fastify and Hono apps (framework
     fn: async () => {
       await drawApp(HONO, 'GET /api/books/:id');
       await shoot('frameworks-hono');
+    },
+  },
+  {
+    name: 'Connect: each endpoint with its chain, a mounted Express app included, and the graph',
+    timeout: 60_000,
+    fn: async () => {
+      const rows = await tree();
+      assert.deepEqual(routesOf(rows, CONNECT), [
+        'ALL /admin/stats',
+        'GET /api/users/:id',
+        'ALL /health',
+        'ALL /',
+      ]);
+      assert.deepEqual(chainOf(rows, CONNECT, 'ALL /admin/stats'), [
+        '1. requestLog (middleware)',
+        '2. compression() (middleware)',
+        '3. requireToken (middleware)',
+        '4. stats (handler)',
+      ]);
+      assert.deepEqual(chainOf(rows, CONNECT, 'ALL /admin/stats', 'errors'), [
+        '1. adminError (errorHandler)',
+        '2. onError (errorHandler)',
+      ]);
+      assert.deepEqual(chainOf(rows, CONNECT, 'GET /api/users/:id'), [
+        '1. requestLog (middleware)',
+        '2. compression() (middleware)',
+        '3. express.json() (middleware)',
+        '4. getUser (handler)',
+      ]);
+      await drawApp(CONNECT, 'ALL /admin/stats');
+      await shoot('frameworks-connect');
+    },
+  },
+  {
+    name: "NestJS: guards, interceptors, pipes and the handler in Nest's order, filters on error, and the graph",
+    timeout: 60_000,
+    fn: async () => {
+      const rows = await tree();
+      assert.deepEqual(routesOf(rows, NEST), [
+        'GET /api/users',
+        'GET /api/users/:id',
+        'POST /api/users',
+        'PATCH /api/users/:id/roles',
+      ]);
+      assert.deepEqual(chainOf(rows, NEST, 'GET /api/users/:id'), [
+        '1. ThrottleGuard (guard)',
+        '2. JwtAuthGuard (guard)',
+        '3. new LoggingInterceptor() (interceptor)',
+        '4. new ClassSerializerInterceptor(app.get(Reflector)) (interceptor)',
+        '5. new ValidationPipe({ whitelist: true }) (pipe)',
+        '6. TrimPipe (pipe)',
+        "7. new ParseUUIDPipe({ version: '4' }) (pipe)",
+        '8. UsersController.findOne (handler)',
+      ]);
+      assert.deepEqual(chainOf(rows, NEST, 'GET /api/users', 'errors'), [
+        '1. new HttpErrorFilter() (filter)',
+      ]);
+      await drawApp(NEST, 'GET /api/users/:id');
+      await shoot('frameworks-nest');
     },
   },
 ]);
