@@ -231,6 +231,18 @@ test('unawaited-next (Koa): await it, making the function async', () => {
   assert.match(text, /app\.use\(async function timing\(ctx, next\) \{\n {2}await next\(\);/);
 });
 
+test('unawaited-next (Hono): await it, making the middleware async', () => {
+  const text = fixAndCheck(
+    'unawaited-next',
+    /Await/,
+    {
+      'app.js': `const { Hono } = require('hono');\nconst app = new Hono();\napp.use('*', function timing(c, next) {\n  next();\n  c.header('x-timing', '1');\n});\napp.get('/', (c) => c.text('ok'));\nmodule.exports = app;\n`,
+    },
+    { hono: '^4.6.0' },
+  );
+  assert.match(text, /app\.use\('\*', async function timing\(c, next\) \{\n {2}await next\(\);/);
+});
+
 test('double-response (Fastify): return the reply from an async hook', () => {
   const text = fixAndCheck(
     'double-response',
