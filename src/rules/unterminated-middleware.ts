@@ -20,11 +20,12 @@ export const unterminatedMiddleware: Rule = {
         reported.add(end.at);
         const fell = end.how === 'fall';
         const next = f.convention.next !== undefined ? 'calling next(), ' : '';
+        const outcome = f.convention.unanswered ?? 'hangs';
         ctx.report({
           node: fell ? nameNode(f.fn) : end.at,
           message: fell
-            ? `${describe(f)} can reach the end of its body without ${next}responding or throwing, so ${routesText(f.routes)} hangs.`
-            : `${describe(f)} returns at line ${lineOf(end.at)} without ${next}responding or throwing, so ${routesText(f.routes)} hangs.`,
+            ? `${describe(f)} can reach the end of its body without ${next}responding or throwing, so ${routesText(f.routes)} ${outcome}.`
+            : `${describe(f)} returns at line ${lineOf(end.at)} without ${next}responding or throwing, so ${routesText(f.routes)} ${outcome}.`,
           routes: f.routes,
         });
       }

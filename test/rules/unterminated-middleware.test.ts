@@ -89,6 +89,26 @@ ruleTests('unterminated-middleware', {
   ],
   invalid: [
     {
+      name: 'Hono: a middleware that neither returns a response nor calls next() fails the request',
+      files: {
+        'package.json': JSON.stringify({
+          name: 'h',
+          private: true,
+          type: 'module',
+          dependencies: { hono: '^4.6.0' },
+        }),
+        'app.js': `import { Hono } from 'hono';\nconst app = new Hono();\napp.use('/admin/*', async function gate(c, next) {\n  if (c.req.header('x-admin')) await next();\n});\napp.get('/admin/x', (c) => c.text('ok'));\nexport default app;`,
+      },
+      errors: [
+        {
+          line: 3,
+          column: 36,
+          message:
+            '`gate` can reach the end of its body without calling next(), responding or throwing, so GET /admin/x fails with a 500 (Hono\'s "Context is not finalized" error).',
+        },
+      ],
+    },
+    {
       name: 'a branch that returns without anything',
       code: APP(
         `app.use(function auth(req, res, next) {\n  if (!req.get('authorization')) {\n    console.log('no token');\n    return;\n  }\n  next();\n});\napp.get('/', (req, res) => res.end());`,

@@ -16,6 +16,8 @@ export interface Convention {
   asyncEndContinues?: boolean;
   /** Koa: once the middleware's promise settles the framework answers (404 without a body): no path hangs. */
   settleAnswers?: boolean;
+  /** What a path that neither responds nor goes on does to the request, when not a hang. */
+  unanswered?: string;
 }
 
 export const EXPRESS_MIDDLEWARE: Convention = { req: 0, res: 1, next: 2, nextReturnsPromise: false };

@@ -18,6 +18,7 @@ export const HONO_MIDDLEWARE: Convention = {
   next: 1,
   nextReturnsPromise: true,
   returnResponds: true,
+  unanswered: `fails with a 500 (Hono's "Context is not finalized" error)`,
 };
 /** `app.onError((err, c) => c.text(...))` */
 export const HONO_ERROR_HANDLER: Convention = {
