@@ -1,4 +1,5 @@
 // The registrations of an Express app as written, for views: app -> routers -> items.
+import { entryLeaf } from '../tree-leaf';
 import type { TreeNode } from '../model';
 import { pathText } from '../paths';
 import type { Container, Entry, Layer } from '../values';
@@ -126,24 +127,5 @@ function entryNode(
     if (mount) node.mount = mount;
     return node;
   }
-  if (e.unresolved) {
-    return {
-      type: 'unresolved',
-      name: e.name,
-      location: e.registeredAt,
-      definedAt: e.definedAt,
-      reason: e.unresolved,
-      conditional,
-      ...(mount ? { mount } : {}),
-    };
-  }
-  const node: TreeNode = {
-    type: kind,
-    name: e.name,
-    location: e.registeredAt,
-    definedAt: e.definedAt,
-    conditional,
-  };
-  if (mount) node.mount = mount;
-  return node;
+  return entryLeaf(e, kind, layerConditional, mount);
 }

@@ -1,7 +1,8 @@
 // The registrations of a Hono app as written, for views: app -> sub-apps (`route`) -> items.
 // Paths registered through a `basePath()` app carry the base path.
+import { entryLeaf } from '../tree-leaf';
 import type { TreeNode } from '../model';
-import type { Container, Entry, Layer } from '../values';
+import type { Container, Layer } from '../values';
 import { mountedLayers } from './hono-chains';
 
 export function honoTree(c: Container, seen = new Set<Container>()): TreeNode[] {
@@ -28,7 +29,7 @@ function layerNodes(layer: Layer, seen: Set<Container>): TreeNode[] {
         location: layer.at,
         conditional: layer.conditional,
         children: layer.entries.map((e, i, all) =>
-          entryNode(e, i === all.length - 1 ? 'handler' : 'middleware', layer.conditional),
+          entryLeaf(e, i === all.length - 1 ? 'handler' : 'middleware', layer.conditional),
         ),
       }));
     case 'use': {
@@ -48,24 +49,8 @@ function layerNodes(layer: Layer, seen: Set<Container>): TreeNode[] {
           };
         }
         const kind = e.hook === 'onError' ? 'errorHandler' : e.hook === 'notFound' ? 'handler' : 'middleware';
-        return entryNode(e, kind, layer.conditional, e.hook === 'notFound' ? '*' : mount);
+        return entryLeaf(e, kind, layer.conditional, e.hook === 'notFound' ? '*' : mount);
       });
     }
   }
-}
-
-function entryNode(e: Entry, kind: TreeNode['type'], layerConditional: boolean, mount?: string): TreeNode {
-  const conditional = layerConditional || e.conditional;
-  const node: TreeNode = e.unresolved
-    ? {
-        type: 'unresolved',
-        name: e.name,
-        location: e.registeredAt,
-        definedAt: e.definedAt,
-        reason: e.unresolved,
-        conditional,
-      }
-    : { type: kind, name: e.name, location: e.registeredAt, definedAt: e.definedAt, conditional };
-  if (mount) node.mount = mount;
-  return node;
 }

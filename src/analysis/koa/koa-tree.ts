@@ -1,9 +1,10 @@
 // The registrations of a Koa app as written, for views: app -> routers (through routes()) and
 // mounted sub-apps -> items. allowedMethods() is no item; a koa-mount call shows as its target
 // under the mount path.
+import { entryLeaf } from '../tree-leaf';
 import type { TreeNode } from '../model';
 import { joinPath, pathText } from '../paths';
-import type { Container, Entry, Layer } from '../values';
+import type { Container, Layer } from '../values';
 import { isKoaBoundary } from './koa-chains';
 import { cannotCallNext, type KoaRegistry } from './koa-registry';
 
@@ -37,7 +38,7 @@ function layerNodes(
           name: layer.names.map((n) => ':' + n).join(', '),
           location: layer.at,
           conditional: layer.conditional,
-          children: layer.entries.map((e) => leaf(e, 'param', layer.conditional, undefined)),
+          children: layer.entries.map((e) => entryLeaf(e, 'param', layer.conditional, undefined)),
         },
       ];
     case 'route':
@@ -49,7 +50,7 @@ function layerNodes(
         location: layer.at,
         conditional: layer.conditional,
         children: layer.entries.map((e, i, all) =>
-          leaf(e, i === all.length - 1 ? 'handler' : 'middleware', layer.conditional, undefined),
+          entryLeaf(e, i === all.length - 1 ? 'handler' : 'middleware', layer.conditional, undefined),
         ),
       }));
     case 'use': {
@@ -93,30 +94,9 @@ function layerNodes(
           continue;
         }
         const kind = isKoaBoundary(e) ? 'errorHandler' : cannotCallNext(e) ? 'handler' : 'middleware';
-        out.push(leaf(e, kind, layer.conditional, mount));
+        out.push(entryLeaf(e, kind, layer.conditional, mount));
       }
       return out;
     }
   }
-}
-
-function leaf(
-  e: Entry,
-  kind: TreeNode['type'],
-  layerConditional: boolean,
-  mount: string | undefined,
-): TreeNode {
-  const conditional = layerConditional || e.conditional;
-  const node: TreeNode = e.unresolved
-    ? {
-        type: 'unresolved',
-        name: e.name,
-        location: e.registeredAt,
-        definedAt: e.definedAt,
-        reason: e.unresolved,
-        conditional,
-      }
-    : { type: kind, name: e.name, location: e.registeredAt, definedAt: e.definedAt, conditional };
-  if (mount) node.mount = mount;
-  return node;
 }

@@ -2,8 +2,9 @@
 // `main.ts`, then each module (a router node) with its `APP_*` providers, the middleware its
 // `configure` applies (mount: what `forRoutes` names) and its controllers (router nodes mounted at
 // their prefix) with their enhancers and routes.
+import { entryLeaf } from '../tree-leaf';
 import type { TreeNode } from '../model';
-import type { Container, Entry } from '../values';
+import type { Container } from '../values';
 import { joinNest, routePath } from './nest-chains';
 import { ENHANCER_KINDS, nestApp, type Enhancers, type RouteSelector } from './nest-model';
 
@@ -12,7 +13,7 @@ export function nestTree(c: Container): TreeNode[] {
   const prefix = app.prefix?.path ?? '';
   const out: TreeNode[] = [];
   for (const u of app.uses)
-    out.push(...u.entries.map((e) => entryNode(e, 'middleware', u.conditional, u.path ?? undefined)));
+    out.push(...u.entries.map((e) => entryLeaf(e, 'middleware', u.conditional, u.path ?? undefined)));
   out.push(...enhancerNodes(app.globals));
   for (const u of app.unresolved)
     out.push({ type: 'unresolved', name: u.name, location: u.at, reason: u.reason });
@@ -21,7 +22,7 @@ export function nestTree(c: Container): TreeNode[] {
     for (const cfg of m.middleware) {
       const mount = [...cfg.forRoutes.map(selectorText)].join(', ');
       const except = cfg.exclude.length ? ` except ${cfg.exclude.map(selectorText).join(', ')}` : '';
-      children.push(...cfg.entries.map((e) => entryNode(e, 'middleware', cfg.conditional, mount + except)));
+      children.push(...cfg.entries.map((e) => entryLeaf(e, 'middleware', cfg.conditional, mount + except)));
       for (const s of [...cfg.forRoutes, ...cfg.exclude])
         if (s.kind === 'unresolved')
           children.push({
@@ -48,8 +49,8 @@ export function nestTree(c: Container): TreeNode[] {
               conditional: false,
               children: [
                 ...enhancerNodes(r.enhancers),
-                ...r.paramPipes.map((e) => entryNode(e, 'pipe', false)),
-                entryNode(r.handler, 'handler', false),
+                ...r.paramPipes.map((e) => entryLeaf(e, 'pipe', false)),
+                entryLeaf(r.handler, 'handler', false),
               ],
             });
           }
@@ -75,21 +76,5 @@ function selectorText(s: RouteSelector): string {
 }
 
 function enhancerNodes(e: Enhancers): TreeNode[] {
-  return ENHANCER_KINDS.flatMap((kind) => e[kind].map((x) => entryNode(x, kind, false)));
-}
-
-function entryNode(e: Entry, kind: TreeNode['type'], layerConditional: boolean, mount?: string): TreeNode {
-  const conditional = layerConditional || e.conditional;
-  const node: TreeNode = e.unresolved
-    ? {
-        type: 'unresolved',
-        name: e.name,
-        location: e.registeredAt,
-        definedAt: e.definedAt,
-        reason: e.unresolved,
-        conditional,
-      }
-    : { type: kind, name: e.name, location: e.registeredAt, definedAt: e.definedAt, conditional };
-  if (mount) node.mount = mount;
-  return node;
+  return ENHANCER_KINDS.flatMap((kind) => e[kind].map((x) => entryLeaf(x, kind, false)));
 }
