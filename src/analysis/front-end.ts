@@ -4,7 +4,7 @@ import type { RouteModel } from './express/express-chains';
 import type { Interpreter } from './interpreter';
 import type { Framework } from './model';
 import type { Registration } from './lint-model';
-import type { Item, TreeNode } from './model';
+import type { Item, ItemKind, TreeNode } from './model';
 import type { CallSite, Container, Entry, Value } from './values';
 
 export interface FrontEnd {
@@ -60,4 +60,26 @@ export function containerAt(
     frontEnd,
   });
   return { k: 'container', c };
+}
+
+/** The model item of a registered function: what every front end's chains are made of. */
+export function itemOf(
+  e: Entry,
+  kind: ItemKind,
+  mount: string,
+  conditional: boolean,
+  wrapsLoc: (e: Entry) => Item['wraps'],
+): Item {
+  const it: Item = {
+    name: e.name,
+    kind,
+    registeredAt: e.registeredAt,
+    definedAt: e.definedAt,
+    mount,
+    conditional: conditional || e.conditional,
+  };
+  const wraps = wrapsLoc(e);
+  if (wraps) it.wraps = wraps;
+  if (e.unresolved) it.unresolved = e.unresolved;
+  return it;
 }

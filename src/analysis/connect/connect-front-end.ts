@@ -15,7 +15,7 @@ import { expressRoutes, type RouteModel } from '../express/express-chains';
 import { expressTree } from '../express/express-tree';
 import { EXPRESS_MIDDLEWARE } from '../flow/convention';
 import { factsOf } from '../flow/facts';
-import { containerAt, type FrontEnd } from '../front-end';
+import { containerAt, itemOf, type FrontEnd } from '../front-end';
 import type { Interpreter } from '../interpreter';
 import type { Registration } from '../lint-model';
 import type { Item, ItemKind, TreeNode } from '../model';
@@ -55,20 +55,8 @@ export class ConnectFrontEnd implements FrontEnd {
   ): { routes: RouteModel[]; order: Registration[] } {
     const { routes, order } = expressRoutes(app, wrapsLoc);
     const parents = parentsOf(app);
-    const item = (e: Entry, kind: ItemKind, mount: string, conditional: boolean): Item => {
-      const it: Item = {
-        name: e.name,
-        kind,
-        registeredAt: e.registeredAt,
-        definedAt: e.definedAt,
-        mount,
-        conditional: conditional || e.conditional,
-      };
-      const wraps = wrapsLoc(e);
-      if (wraps) it.wraps = wraps;
-      if (e.unresolved) it.unresolved = e.unresolved;
-      return it;
-    };
+    const item = (e: Entry, kind: ItemKind, mount: string, conditional: boolean): Item =>
+      itemOf(e, kind, mount, conditional, wrapsLoc);
     const endpoints: RouteModel[] = [];
     order.forEach((r, i) => {
       if (r.role !== 'middleware' || r.exact || !answersAlways(r.entry)) return;

@@ -2,6 +2,7 @@
 // layers and gives every route the chain a matching request runs and the error handlers its
 // errors reach. Express skips 4-argument functions for normal requests and everything else for
 // errors; a mounted router or sub-app passes errors on to its parent, never to a sibling.
+import { itemOf } from '../front-end';
 import { EXPRESS_ERROR_HANDLER, EXPRESS_MIDDLEWARE, EXPRESS_PARAM } from '../flow/convention';
 import type { Registration } from '../lint-model';
 import type { Item, ItemKind, Route } from '../model';
@@ -155,17 +156,7 @@ export function expressRoutes(
     if (!forEntry) itemCache.set(e, (forEntry = []));
     let it = forEntry.find((x) => x.kind === kind && x.mount === mountText && x.conditional === cond);
     if (!it) {
-      it = {
-        name: e.name,
-        kind,
-        registeredAt: e.registeredAt,
-        definedAt: e.definedAt,
-        mount: mountText,
-        conditional: cond,
-      };
-      const wraps = wrapsLoc(e);
-      if (wraps) it.wraps = wraps;
-      if (e.unresolved) it.unresolved = e.unresolved;
+      it = itemOf(e, kind, mountText, cond, wrapsLoc);
       forEntry.push(it);
     }
     return it;

@@ -4,6 +4,7 @@
 // hooks, the handler, then the response hooks (preSerialization, onSend, onResponse). The
 // error chain is the route's own `errorHandler`, then the nearest context's `setErrorHandler`
 // and those above it: an error handler that throws passes the error to its parent's.
+import { itemOf } from '../front-end';
 import { FASTIFY_ERROR_HANDLER, FASTIFY_HANDLER, FASTIFY_HOOK } from '../flow/convention';
 import type { RouteModel } from '../express/express-chains';
 import type { Registration } from '../lint-model';
@@ -19,20 +20,8 @@ export function fastifyRoutes(
 ): { routes: RouteModel[]; order: Registration[] } {
   const { routes: scoped, added } = walkContexts(app);
   const mounts = new Map<Entry, FullPath>();
-  const item = (e: Entry, kind: ItemKind): Item => {
-    const it: Item = {
-      name: e.name,
-      kind,
-      registeredAt: e.registeredAt,
-      definedAt: e.definedAt,
-      mount: pathText(mounts.get(e) ?? []) || '/',
-      conditional: e.conditional,
-    };
-    const wraps = wrapsLoc(e);
-    if (wraps) it.wraps = wraps;
-    if (e.unresolved) it.unresolved = e.unresolved;
-    return it;
-  };
+  const item = (e: Entry, kind: ItemKind): Item =>
+    itemOf(e, kind, pathText(mounts.get(e) ?? []) || '/', false, wrapsLoc);
   const order: Registration[] = [];
   for (const a of added) {
     mounts.set(a.entry, a.prefix);

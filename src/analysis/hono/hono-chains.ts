@@ -5,6 +5,7 @@
 // first. `await next()` never throws in Hono: an error becomes `onError`'s response where it is
 // raised, so the error chain is the `onError` handlers, innermost first. `notFound` answers what
 // no handler answered: it is modelled as a catch-all route, `ALL *`, after the matching `use`s.
+import { itemOf } from '../front-end';
 import type { RouteModel } from '../express/express-chains';
 import type { Convention } from '../flow/convention';
 import type { Registration } from '../lint-model';
@@ -61,20 +62,8 @@ export function honoRoutes(
   const rootErrors = lastHook(app, 'onError', app.layers.length);
   flatten(app, [], '/', rootErrors ? [rootErrors] : [], app.layers.length, false, new Set([app]), flats);
 
-  const item = (e: Entry, kind: ItemKind, mount: string, conditional: boolean): Item => {
-    const it: Item = {
-      name: e.name,
-      kind,
-      registeredAt: e.registeredAt,
-      definedAt: e.definedAt,
-      mount,
-      conditional: conditional || e.conditional,
-    };
-    const wraps = wrapsLoc(e);
-    if (wraps) it.wraps = wraps;
-    if (e.unresolved) it.unresolved = e.unresolved;
-    return it;
-  };
+  const item = (e: Entry, kind: ItemKind, mount: string, conditional: boolean): Item =>
+    itemOf(e, kind, mount, conditional, wrapsLoc);
   const beforeItems = (f: Flat) =>
     f.entries.map((e) => ({
       entry: e,

@@ -4,6 +4,7 @@
 // its param callbacks; koa-mount runs its target only under its path. An error unwinds back
 // through the middleware that awaited next(): it reaches the try/await next() boundaries before
 // it in the chain, innermost first.
+import { itemOf } from '../front-end';
 import type { RouteModel } from '../express/express-chains';
 import { KOA_MIDDLEWARE } from '../flow/convention';
 import type { Registration, Role } from '../lint-model';
@@ -77,20 +78,7 @@ export function koaRoutes(
   wrapsLoc: (e: Entry) => Item['wraps'],
 ): { routes: RouteModel[]; order: Registration[] } {
   const steps = dispatchOrder(app, reg);
-  const item = (l: Link): Item => {
-    const it: Item = {
-      name: l.entry.name,
-      kind: l.kind,
-      registeredAt: l.entry.registeredAt,
-      definedAt: l.entry.definedAt,
-      mount: pathText(l.mount),
-      conditional: l.cond || l.entry.conditional,
-    };
-    const wraps = wrapsLoc(l.entry);
-    if (wraps) it.wraps = wraps;
-    if (l.entry.unresolved) it.unresolved = l.entry.unresolved;
-    return it;
-  };
+  const item = (l: Link): Item => itemOf(l.entry, l.kind, pathText(l.mount), l.cond, wrapsLoc);
   const routes: RouteModel[] = [];
   const route = (
     json: Omit<Route, 'chain' | 'errorChain'>,

@@ -9,6 +9,7 @@
 // is mounted with `use`, so it covers `/cats` and everything under it; `{ path, method }` and a
 // controller are registered per method, matching the route exactly; `exclude` is an exact match.
 // Both are relative to the global prefix.
+import { itemOf } from '../front-end';
 import type { RouteModel } from '../express/express-chains';
 import { EXPRESS_MIDDLEWARE, type Convention } from '../flow/convention';
 import type { Registration } from '../lint-model';
@@ -74,20 +75,8 @@ export function nestRoutes(
   const app = nestApp(c);
   const routes: RouteModel[] = [];
   const order: Registration[] = [];
-  const item = (e: Entry, kind: ItemKind, mount: string, conditional = false): Item => {
-    const it: Item = {
-      name: e.name,
-      kind,
-      registeredAt: e.registeredAt,
-      definedAt: e.definedAt,
-      mount,
-      conditional: conditional || e.conditional,
-    };
-    const wraps = wrapsLoc(e);
-    if (wraps) it.wraps = wraps;
-    if (e.unresolved) it.unresolved = e.unresolved;
-    return it;
-  };
+  const item = (e: Entry, kind: ItemKind, mount: string, conditional = false): Item =>
+    itemOf(e, kind, mount, conditional, wrapsLoc);
 
   for (const u of app.uses)
     for (const e of u.entries)
