@@ -3,6 +3,7 @@
 // defined, then the first handler of the route's error chain.
 import * as path from 'node:path';
 import type { GraphJson, Route } from '../analysis/model';
+import { methodMatches, pathMatcher, pathnameOf } from '../live/route-paths';
 import type { RuntimeLoc } from '../protocol/agent-messages';
 
 export interface AnalysedFolder {
@@ -31,30 +32,10 @@ export function nextErrorHandler(
         )
           candidates.push(route);
   }
-  const pathname = url.split('?')[0] ?? url;
+  const pathname = pathnameOf(url);
   const route =
-    candidates.find((r) => methodMatches(r.method, method) && pathMatches(r.path, pathname)) ??
-    (candidates.length === 1 ? candidates[0] : undefined);
+    candidates.find(
+      (r) => methodMatches(r.method, method) && pathMatcher(r.path, r.catchAll)?.(pathname) === true,
+    ) ?? (candidates.length === 1 ? candidates[0] : undefined);
   return route?.errorChain[0]?.name;
-}
-
-function methodMatches(routeMethod: string, method: string): boolean {
-  const m = routeMethod.toUpperCase();
-  return m === 'ALL' || m === 'USE' || m === '*' || m === method.toUpperCase();
-}
-
-/** Express-style path patterns: `:param`, `*`, and prefixes for `use`. */
-function pathMatches(pattern: string, pathname: string): boolean {
-  if (pattern === '*' || pattern === '/*' || pattern === '') return true;
-  const source = pattern
-    .split('/')
-    .map((part) =>
-      part.startsWith(':')
-        ? '[^/]+'
-        : part === '*' || part.startsWith('*')
-          ? '.*'
-          : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
-    )
-    .join('/');
-  return new RegExp(`^${source}/?$`).test(pathname);
 }
