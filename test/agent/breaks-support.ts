@@ -1,27 +1,18 @@
-// For the MWCHAIN_BREAK tests (breaks*.test.ts): a minimal Chrome DevTools Protocol client that
-// attaches to an app started with `--inspect=127.0.0.1:0` the way js-debug does (Runtime.enable,
-// Debugger.enable) and either hands out each pause (`nextPause`) or records every pause with the
-// `info` of `mwchainBreak` and resumes it at once (`recording`), so requests go on to their
-// responses; and scenarios: a request, the pauses it must cause with every break mode on, and
+// For the MWCHAIN_BREAK tests (breaks*.test.ts): an inspector (the shared CDP client) that either
+// hands out each pause (`nextPause`) or records every pause with the `info` of `mwchainBreak`
+// and resumes it at once (`recording`), so requests go on to their responses; and scenarios: a request, the pauses it must cause with every break mode on, and
 // the trace events that show the event happened even when its mode is off.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import WebSocket from 'ws';
 import type { BreakKind, RuntimeLoc, TraceEvent } from '../../src/protocol/agent-messages';
 import { BREAK_KINDS } from '../../src/agent/config';
 import { FIXTURES, findings, ridOf, RunningApp, walk } from '../support/agent-app';
+import { CdpClient, type Paused } from '../support/cdp-client';
 
-export interface Paused {
-  callFrames: {
-    callFrameId: string;
-    functionName: string;
-    scopeChain: { type: string; object: { objectId?: string } }[];
-  }[];
-  reason: string;
-}
+export type { Paused };
 
 /** `info` of a pause in mwchainBreak, as plain JSON; `error` reduced to what the tests compare. */
 export interface BreakSnapshot {
@@ -49,96 +40,41 @@ const SNAPSHOT = `JSON.stringify({
     : { message: String(info.error && info.error.message), isError: info.error instanceof Error },
   throwSite: info.throwSite, chain: info.chain })`;
 
+/**
+ * The CDP client of the break tests. With `recording`, every pause is recorded (with the `info`
+ * of mwchainBreak and the locals) and resumed at once; else pauses queue for `nextPause`.
+ */
 export class Inspector {
-  private nextId = 1;
-  private readonly pending = new Map<number, (message: { result?: unknown; error?: unknown }) => void>();
-  private readonly queued: Paused[] = [];
-  private waiter: ((p: Paused) => void) | undefined;
   /** Every pause so far, in recording mode. */
   readonly recorded: RecordedPause[] = [];
   private recordings = Promise.resolve();
+  private client!: CdpClient;
 
-  private constructor(
-    private readonly ws: WebSocket,
-    private readonly recording: boolean,
-  ) {
-    ws.on('message', (data) => {
-      const message = JSON.parse(String(data)) as {
-        id?: number;
-        method?: string;
-        params?: unknown;
-        result?: unknown;
-        error?: unknown;
-      };
-      if (message.id !== undefined) {
-        this.pending.get(message.id)?.(message);
-        this.pending.delete(message.id);
-      } else if (message.method === 'Debugger.paused') {
-        const paused = message.params as Paused;
-        if (this.recording) this.recordings = this.recordings.then(() => this.record(paused));
-        else if (this.waiter) {
-          this.waiter(paused);
-          this.waiter = undefined;
-        } else this.queued.push(paused);
-      }
-    });
-  }
-
-  /**
-   * Attaches to the app whose stderr announces the inspector's URL. With `recording`, every pause
-   * is recorded and resumed at once.
-   */
   static async attach(stderr: () => string, { recording = false } = {}): Promise<Inspector> {
-    const deadline = Date.now() + 5000;
-    let url: string | undefined;
-    while (!(url = /ws:\/\/127\.0\.0\.1:\d+\/\S+/.exec(stderr())?.[0])) {
-      if (Date.now() > deadline) throw new Error(`no inspector URL in:\n${stderr()}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const ws = new WebSocket(url);
-    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    const inspector = new Inspector(ws, recording);
-    await inspector.send('Runtime.enable');
-    await inspector.send('Debugger.enable');
+    const inspector = new Inspector();
+    inspector.client = await CdpClient.attach(
+      stderr,
+      recording
+        ? (paused) => (inspector.recordings = inspector.recordings.then(() => inspector.record(paused)))
+        : undefined,
+    );
     return inspector;
   }
 
-  async send(method: string, params: object = {}): Promise<unknown> {
-    if (this.ws.readyState !== WebSocket.OPEN) throw new Error(`${method}: the inspector is gone`);
-    const id = this.nextId++;
-    const reply = new Promise<{ result?: unknown; error?: unknown }>((resolve) =>
-      this.pending.set(id, resolve),
-    );
-    this.ws.send(JSON.stringify({ id, method, params }));
-    const message = await reply;
-    if (message.error) throw new Error(`${method}: ${JSON.stringify(message.error)}`);
-    return message.result;
+  send(method: string, params: object = {}): Promise<unknown> {
+    return this.client.send(method, params);
   }
 
   nextPause(timeoutMs = 4000): Promise<Paused> {
-    const queued = this.queued.shift();
-    if (queued) return Promise.resolve(queued);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no pause')), timeoutMs);
-      this.waiter = (p) => {
-        clearTimeout(timer);
-        resolve(p);
-      };
-    });
+    return this.client.nextPause(timeoutMs);
   }
 
   get pausedCount(): number {
-    return this.queued.length;
+    return this.client.queuedPauses;
   }
 
-  /** `expression` evaluated in the top frame of a pause, returned by value. */
-  async evaluate(paused: Paused, expression: string): Promise<unknown> {
-    const result = (await this.send('Debugger.evaluateOnCallFrame', {
-      callFrameId: paused.callFrames[0].callFrameId,
-      expression,
-      returnByValue: true,
-    })) as { result: { value: unknown } };
-    return result.result.value;
+  evaluate(paused: Paused, expression: string): Promise<unknown> {
+    return this.client.evaluate(paused, expression);
   }
 
   /** The recorded pauses from index `from` on, once the ones under way are recorded. */
@@ -161,13 +97,7 @@ export class Inspector {
     const pause: RecordedPause = { functionName: top?.functionName ?? '', reason: paused.reason, locals: [] };
     try {
       const local = top?.scopeChain.find((s) => s.type === 'local');
-      if (local?.object.objectId) {
-        const { result } = (await this.send('Runtime.getProperties', {
-          objectId: local.object.objectId,
-          ownProperties: true,
-        })) as { result: { name: string }[] };
-        pause.locals = result.map((p) => p.name);
-      }
+      if (local) pause.locals = await this.client.scopeNames(local);
       if (pause.functionName === 'mwchainBreak') {
         pause.info = JSON.parse(String(await this.evaluate(paused, SNAPSHOT))) as BreakSnapshot;
       }
@@ -178,7 +108,7 @@ export class Inspector {
   }
 
   close(): void {
-    this.ws.close();
+    this.client.close();
   }
 }
 

@@ -17,7 +17,7 @@ import { enclosingFunction, nodeAt, parse } from '../../src/fixes/edits';
 import { lint } from '../../src/lint/lint';
 import { RunningApp } from '../support/agent-app';
 import { fixture } from '../support/fixtures';
-import { CdpClient, type Paused } from './cdp-client';
+import { CdpClient, type Paused } from '../support/cdp-client';
 
 const APP_DIR = fixture('debug-swallowed');
 const EXPRESS4 = path.join(__dirname, 'express4.cjs');

@@ -1,5 +1,6 @@
 // A minimal Chrome DevTools Protocol client for a `node --inspect` child, as js-debug talks to
-// it: commands by id (errors rejected), `Debugger.paused` events queued, scripts by URL.
+// it (Runtime and Debugger enabled): commands by id (errors rejected), scripts by URL, and
+// `Debugger.paused` events queued for `nextPause`, or handed to `onPause` when one is given.
 import WebSocket from 'ws';
 
 export interface CdpLocation {
@@ -35,7 +36,10 @@ export class CdpClient {
   /** script ids by URL (`file:///...` for CommonJS modules). */
   readonly scripts = new Map<string, string>();
 
-  private constructor(private readonly ws: WebSocket) {
+  private constructor(
+    private readonly ws: WebSocket,
+    private readonly onPause: ((paused: Paused) => void) | undefined,
+  ) {
     ws.on('message', (data) => {
       const m = JSON.parse(String(data)) as {
         id?: number;
@@ -53,7 +57,8 @@ export class CdpClient {
         this.scripts.set(String(m.params!.url), String(m.params!.scriptId));
       } else if (m.method === 'Debugger.paused') {
         const paused = m.params as unknown as Paused;
-        if (this.waiter) {
+        if (this.onPause) this.onPause(paused);
+        else if (this.waiter) {
           this.waiter(paused);
           this.waiter = undefined;
         } else this.pauses.push(paused);
@@ -61,8 +66,11 @@ export class CdpClient {
     });
   }
 
-  /** Attaches to the inspector whose URL the child printed on stderr, with the Debugger enabled. */
-  static async attach(stderr: () => string): Promise<CdpClient> {
+  /**
+   * Attaches to the inspector whose URL the child printed on stderr. With `onPause`, every pause
+   * goes there instead of the queue.
+   */
+  static async attach(stderr: () => string, onPause?: (paused: Paused) => void): Promise<CdpClient> {
     const deadline = Date.now() + 5000;
     let url: string | undefined;
     while (!(url = /ws:\/\/\S+/.exec(stderr())?.[0])) {
@@ -71,12 +79,15 @@ export class CdpClient {
     }
     const ws = new WebSocket(url);
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    const client = new CdpClient(ws);
+    const client = new CdpClient(ws, onPause);
+    await client.send('Runtime.enable');
     await client.send('Debugger.enable');
     return client;
   }
 
   send<T = unknown>(method: string, params: object = {}): Promise<T> {
+    if (this.ws.readyState !== WebSocket.OPEN)
+      return Promise.reject(new Error(`${method}: the inspector is gone`));
     const id = this.nextId++;
     this.ws.send(JSON.stringify({ id, method, params }));
     return new Promise<T>((resolve, reject) =>
