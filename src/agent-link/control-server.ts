@@ -75,10 +75,11 @@ export class ControlServer {
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
       input += chunk;
+      let start = 0;
       let nl: number;
-      while ((nl = input.indexOf('\n')) >= 0) {
-        const line = input.slice(0, nl);
-        input = input.slice(nl + 1);
+      while ((nl = input.indexOf('\n', start)) >= 0) {
+        const line = input.slice(start, nl);
+        start = nl + 1;
         const message = parse(line);
         if (!agent) {
           if (message?.type !== 'hello' || message.token !== this.token) {
@@ -92,6 +93,7 @@ export class ControlServer {
           this.listener.message?.(agent, message);
         }
       }
+      input = input.slice(start);
       if (input.length > MAX_LINE) socket.destroy();
     });
     socket.on('error', () => {}); // the app died or closed: 'close' follows
