@@ -1,12 +1,13 @@
 // Per-function facts, computed once: the name and, when something will print it, where the
 // function is defined (an inspector round trip, so never on the hot path of an untraced app).
-import type { RuntimeLoc, RuntimeMiddleware } from '../protocol/agent-messages';
+import type { ExitOutcome, RuntimeLoc, RuntimeMiddleware } from '../protocol/agent-messages';
 import { definedAt } from './locations';
 import { unwrap } from './wrap';
 
 export class MiddlewareInfo {
   private loc: RuntimeLoc | undefined;
   private enterJson: string | undefined;
+  private exitJson: Partial<Record<ExitOutcome, string>> | undefined;
   readonly name: string;
   readonly nameJson: string;
 
@@ -29,6 +30,12 @@ export class MiddlewareInfo {
   /** The constant tail of this function's `enter` line. */
   get enterTail(): string {
     return (this.enterJson ??= `,"name":${this.nameJson},"definedAt":${JSON.stringify(this.definedAt)}}\n`);
+  }
+
+  /** The constant tail of this function's `exit` line with `outcome`. */
+  exitTail(outcome: ExitOutcome): string {
+    const tails = (this.exitJson ??= {});
+    return (tails[outcome] ??= `,"name":${this.nameJson},"outcome":"${outcome}"}\n`);
   }
 }
 

@@ -4,12 +4,13 @@
 // the trace events and keeps the in-flight set the hang watch reads.
 import type { ExitOutcome } from '../protocol/agent-messages';
 import type { MiddlewareInfo } from './middleware-info';
-import { breakOn } from './breaks';
+import { breakKinds, breakOn } from './breaks';
 import { doubleResponse } from './response-hooks';
-import { emit, sink } from './sink';
+import { emit, sink, stamp, stampedMs } from './sink';
 import { clock, watch, unwatch } from './hang-watch';
 
 let nextRid = 1;
+const NO_FRAMES: Frame[] = [];
 
 export class Frame {
   outcome: ExitOutcome | undefined;
@@ -38,7 +39,9 @@ export class RequestTrace {
   reported = 0;
   pendingError: { from: Frame; message: string } | undefined;
   /** Every invocation of the request so far, in order: the chain as it ran. */
-  readonly frames: Frame[] = [];
+  frames: Frame[] = [];
+  /** `,"rid":N` for the trace lines, made once per request (only when there are lines to write). */
+  readonly ridJson = sink.on ? `,"rid":${this.rid}` : '';
 
   constructor(
     readonly method: string,
@@ -76,7 +79,7 @@ export function startRequest(
   const trace = new RequestTrace(method, url, res, fallbackHandler);
   if (sink.on) {
     emit(
-      `{"type":"request","t":${Date.now()},"rid":${trace.rid},"method":${JSON.stringify(method)},"url":${JSON.stringify(url)}}\n`,
+      `{"type":"request","t":${stamp()}${trace.ridJson},"method":${JSON.stringify(method)},"url":${JSON.stringify(url)}}\n`,
     );
   }
   watch(trace);
@@ -89,9 +92,8 @@ export function enter(trace: RequestTrace, info: MiddlewareInfo): Frame {
   trace.lastEntered = frame;
   trace.frames.push(frame);
   if (sink.on) {
-    const t = Date.now();
-    trace.lastActivity = t;
-    emit(`{"type":"enter","t":${t},"rid":${trace.rid}${info.enterTail}`);
+    emit(`{"type":"enter","t":${stamp()}${trace.ridJson}${info.enterTail}`);
+    trace.lastActivity = stampedMs();
   } else trace.lastActivity = clock.now;
   return frame;
 }
@@ -99,7 +101,7 @@ export function enter(trace: RequestTrace, info: MiddlewareInfo): Frame {
 export function exit(frame: Frame, outcome: ExitOutcome): void {
   if (frame.outcome !== undefined) return;
   frame.outcome = outcome;
-  if (sink.on) emitExit(frame, outcome, Date.now());
+  if (sink.on) emitExit(frame, outcome, stamp());
 }
 
 /**
@@ -123,7 +125,7 @@ export function errorReached(trace: RequestTrace, to: string): void {
   trace.pendingError = undefined;
   if (sink.on) {
     emit(
-      `{"type":"error","t":${Date.now()},"rid":${trace.rid},"from":${pending.from.info.nameJson},"to":${JSON.stringify(to)},"message":${JSON.stringify(pending.message)}}\n`,
+      `{"type":"error","t":${stamp()}${trace.ridJson},"from":${pending.from.info.nameJson},"to":${JSON.stringify(to)},"message":${JSON.stringify(pending.message)}}\n`,
     );
   }
 }
@@ -143,27 +145,30 @@ export function finishRequest(trace: RequestTrace, status: number): void {
   unwatch(trace);
   if (trace.pendingError) errorReached(trace, trace.fallbackHandler);
   const responder = trace.responder;
-  const now = Date.now();
-  for (const frame of trace.openFrames()) {
+  const t = sink.on ? stamp() : '';
+  for (const frame of trace.frames) {
+    if (frame.outcome !== undefined) continue;
     frame.outcome = status && frame === responder ? 'response' : 'pending';
-    if (sink.on) emitExit(frame, frame.outcome, now);
+    if (sink.on) emitExit(frame, frame.outcome, t);
   }
-  if (sink.on) emit(`{"type":"finish","t":${now},"rid":${trace.rid},"status":${status}}\n`);
+  if (sink.on) emit(`{"type":"finish","t":${t}${trace.ridJson},"status":${status}}\n`);
+  // Work the request's middleware scheduled keeps their frames, and with them this trace: a
+  // keep-alive socket's timer, re-armed after each response, holds the last one for seconds.
+  // Only a pause shows the whole chain again, so without break kinds it is let go here.
+  if (breakKinds.enabled.size === 0) trace.frames = NO_FRAMES;
 }
 
 /** Marks frames that are still open as `pending` (the hang watch gave up on them). */
 export function markPending(trace: RequestTrace): void {
-  const now = Date.now();
+  const t = sink.on ? stamp() : '';
   for (const frame of trace.openFrames()) {
     frame.outcome = 'pending';
-    if (sink.on) emitExit(frame, 'pending', now);
+    if (sink.on) emitExit(frame, 'pending', t);
   }
 }
 
-function emitExit(frame: Frame, outcome: ExitOutcome, t: number): void {
-  emit(
-    `{"type":"exit","t":${t},"rid":${frame.trace.rid},"name":${frame.info.nameJson},"outcome":"${outcome}"}\n`,
-  );
+function emitExit(frame: Frame, outcome: ExitOutcome, t: string): void {
+  emit(`{"type":"exit","t":${t}${frame.trace.ridJson}${frame.info.exitTail(outcome)}`);
 }
 
 export function messageOf(error: unknown): string {

@@ -83,8 +83,12 @@ export function installResponseHooks(): void {
   proto.writeHead = function (this: http.ServerResponse) {
     const trace = state.active ? traceOf(this) : undefined;
     if (trace !== undefined) {
-      if (this.headersSent) guarded(() => doubleResponse(trace, 'writeHead'));
-      else guarded(() => responseStarted(trace, currentFrame()));
+      try {
+        if (this.headersSent) doubleResponse(trace, 'writeHead');
+        else responseStarted(trace, currentFrame());
+      } catch (error) {
+        stepAside(error);
+      }
     }
     // eslint-disable-next-line prefer-rest-params -- the caller's exact arguments, no array per call
     return Reflect.apply(writeHead, this, arguments) as http.ServerResponse;

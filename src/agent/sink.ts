@@ -24,3 +24,21 @@ export function emit(line: string): void {
 export function flush(): void {
   sink.file?.flush();
 }
+
+// A request's two dozen lines mostly fall in the same millisecond: its text is made once.
+let stampMs = 0;
+let stampText = '0';
+
+/** Date.now() as the text of a line's `t`; `stampedMs()` is the same instant as a number. */
+export function stamp(): string {
+  const ms = Date.now();
+  if (ms !== stampMs) {
+    stampMs = ms;
+    stampText = `${ms}`;
+  }
+  return stampText;
+}
+
+export function stampedMs(): number {
+  return stampMs;
+}

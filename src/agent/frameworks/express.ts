@@ -3,7 +3,7 @@
 // whole chain without wrapping a single user function: `fn.length`, `this`, properties and
 // `router.stack` stay exactly as the app made them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { context } from '../context';
+import { enterContext, leaveContext } from '../context';
 import { infoOf, type MiddlewareInfo } from '../middleware-info';
 import type { Instrumentation } from '../module-hooks';
 import { crossing, enter, exit, type Frame } from '../request-trace';
@@ -17,11 +17,11 @@ type Handler = (...args: unknown[]) => unknown;
 interface Layer {
   handle: Handler;
   route?: unknown;
-  [kInfo]?: MiddlewareInfo | null;
+  [kEntry]?: LayerEntry;
 }
 type LayerMethod = (this: Layer, ...args: unknown[]) => unknown;
 
-const kInfo = Symbol('mwchain.layer');
+const kEntry = Symbol('mwchain.layer');
 const patched = new WeakSet<object>();
 /** Source text of the framework's own middleware (Express 4's query parser and expressInit). */
 const frameworkSources = new Set<string>();
@@ -90,13 +90,31 @@ function rememberFrameworkMiddleware(exp: Record<string, unknown> & (() => unkno
   for (const layer of app._router?.stack ?? []) frameworkSources.add(String(layer.handle));
 }
 
-/** The middleware a layer runs, or null for plumbing: routers, routes, mounted apps. */
-function layerInfo(layer: Layer, fn: Handler): MiddlewareInfo | null {
-  const known = layer[kInfo];
-  if (known !== undefined && (known === null || known.fn === fn)) return known;
-  const info = isPlumbing(layer, fn) ? null : infoOf(fn);
-  layer[kInfo] = info;
-  return info;
+/**
+ * What the agent knows of a layer's handler, kept on the layer: its arity (read once: `length` is
+ * an accessor, slow at a call site that sees every handler of the app) and the middleware it is,
+ * null for plumbing (routers, routes, mounted apps). Remade when the app swaps `layer.handle`.
+ */
+class LayerEntry {
+  constructor(
+    readonly fn: Handler,
+    readonly arity: number,
+    readonly info: MiddlewareInfo | null,
+  ) {}
+}
+
+function entryOf(layer: Layer, fn: Handler): LayerEntry {
+  const known = layer[kEntry];
+  if (known !== undefined && known.fn === fn) return known;
+  let entry: LayerEntry;
+  try {
+    entry = new LayerEntry(fn, fn.length, isPlumbing(layer, fn) ? null : infoOf(fn));
+  } catch (error) {
+    stepAside(error);
+    return new LayerEntry(fn, -1, null);
+  }
+  layer[kEntry] = entry;
+  return entry;
 }
 
 function isPlumbing(layer: Layer, fn: Handler): boolean {
@@ -122,12 +140,9 @@ function trackedNext(frame: Frame, next: Next): Next {
   };
 }
 
-/** The frame for `layer`'s handler on this request, or undefined for plumbing (or on failure). */
-function begin(layer: Layer, fn: Handler, req: unknown, res: unknown): Frame | undefined {
+/** The frame of middleware `info` on this request, or undefined (after an internal failure). */
+function begin(info: MiddlewareInfo, req: unknown, res: unknown): Frame | undefined {
   try {
-    let info = layer[kInfo];
-    if (info === undefined || (info !== null && info.fn !== fn)) info = layerInfo(layer, fn);
-    if (info === null) return undefined;
     return enter(traceForResponse(res as ServerResponse, req as IncomingMessage, 'finalhandler'), info);
   } catch (error) {
     stepAside(error);
@@ -141,44 +156,32 @@ function begin(layer: Layer, fn: Handler, req: unknown, res: unknown): Frame | u
 
 function requestHandler(original: LayerMethod): LayerMethod {
   return function handleRequest(this: Layer, req, res, next) {
-    const fn = this.handle;
-    const frame = state.active && fn.length <= 3 ? begin(this, fn, req, res) : undefined;
+    const entry = entryOf(this, this.handle);
+    const frame = state.active && entry.info && entry.arity <= 3 ? begin(entry.info, req, res) : undefined;
     if (frame === undefined) return original.call(this, req, res, next);
-    return context.run(frame, callOriginal, original, this, req, res, trackedNext(frame, next as Next));
+    const tracked = trackedNext(frame, next as Next);
+    enterContext(frame);
+    try {
+      return original.call(this, req, res, tracked);
+    } finally {
+      leaveContext();
+    }
   };
 }
 
 function errorHandler(original: LayerMethod): LayerMethod {
   return function handleError(this: Layer, error, req, res, next) {
-    const fn = this.handle;
-    const frame = state.active && fn.length === 4 ? begin(this, fn, req, res) : undefined;
+    const entry = entryOf(this, this.handle);
+    const frame = state.active && entry.info && entry.arity === 4 ? begin(entry.info, req, res) : undefined;
     if (frame === undefined) return original.call(this, error, req, res, next);
-    return context.run(
-      frame,
-      callOriginalError,
-      original,
-      this,
-      error,
-      req,
-      res,
-      trackedNext(frame, next as Next),
-    );
+    const tracked = trackedNext(frame, next as Next);
+    enterContext(frame);
+    try {
+      return original.call(this, error, req, res, tracked);
+    } finally {
+      leaveContext();
+    }
   };
-}
-
-function callOriginal(original: LayerMethod, layer: Layer, req: unknown, res: unknown, next: Next): unknown {
-  return original.call(layer, req, res, next);
-}
-
-function callOriginalError(
-  original: LayerMethod,
-  layer: Layer,
-  error: unknown,
-  req: unknown,
-  res: unknown,
-  next: Next,
-): unknown {
-  return original.call(layer, error, req, res, next);
 }
 
 // ---- Express 4: Layer#handle_request and #handle_error, keeping the handler's promise -------
@@ -187,19 +190,29 @@ function callOriginalError(
 
 function requestHandlerV4(original: LayerMethod): LayerMethod {
   return function handle(this: Layer, req, res, next) {
-    const fn = this.handle;
-    const frame = state.active && fn.length <= 3 ? begin(this, fn, req, res) : undefined;
+    const entry = entryOf(this, this.handle);
+    const frame = state.active && entry.info && entry.arity <= 3 ? begin(entry.info, req, res) : undefined;
     if (frame === undefined) return original.call(this, req, res, next);
-    return context.run(frame, invokeV4, fn, frame, req, res, next as Next);
+    enterContext(frame);
+    try {
+      invokeV4(entry.fn, frame, req, res, next as Next);
+    } finally {
+      leaveContext();
+    }
   };
 }
 
 function errorHandlerV4(original: LayerMethod): LayerMethod {
   return function handle_error(this: Layer, error, req, res, next) {
-    const fn = this.handle;
-    const frame = state.active && fn.length === 4 ? begin(this, fn, req, res) : undefined;
+    const entry = entryOf(this, this.handle);
+    const frame = state.active && entry.info && entry.arity === 4 ? begin(entry.info, req, res) : undefined;
     if (frame === undefined) return original.call(this, error, req, res, next);
-    return context.run(frame, invokeErrorV4, fn, frame, error, req, res, next as Next);
+    enterContext(frame);
+    try {
+      invokeErrorV4(entry.fn, frame, error, req, res, next as Next);
+    } finally {
+      leaveContext();
+    }
   };
 }
 
