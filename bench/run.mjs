@@ -24,6 +24,7 @@ import {
 } from './generate-workspace.mjs';
 import { agentOverhead } from './agent-overhead/section.mjs';
 import { debugOverhead } from './debug-overhead/section.mjs';
+import { agentInstructions } from './agent-instructions/section.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORKSPACE_REL = path.relative(ROOT, DEFAULT_OUT);
@@ -38,6 +39,11 @@ const SECTIONS = [
   { name: 'webview', title: 'graph webview: 300-node render', run: graphRender },
   { name: 'activation', title: 'extension activation (code-server)', run: activationTime },
   { name: 'agent', title: 'runtime agent: server CPU per request', run: agentOverhead },
+  {
+    name: 'agent-instructions',
+    title: 'runtime agent: instructions per request (valgrind)',
+    run: agentInstructions,
+  },
   {
     name: 'debug',
     title: 'break modes under a debugger: pauses and server CPU per request',

@@ -98,13 +98,18 @@ export async function load(port, seconds) {
 /**
  * Runs `rounds` (ROUNDS) alternating rounds of ROUND_SECONDS over `variants` (each with a started
  * `server`) and pushes each round's server CPU µs per request to `v.costs`, after any it already
- * has (and counts the requests in `v.requests`). Each round starts with another
- * variant, so the one after a heavy round is not always the same. `afterRound(v, round)` may
- * return a problem. Returns a problem, or undefined.
+ * has (and counts the requests in `v.requests`). Each round starts with another variant (round
+ * `firstRound` + i starts with variant number firstRound + i), so the one after a heavy round is
+ * not always the same. `afterRound(v, round)` may return a problem. Returns a problem, or undefined.
  */
-export async function alternatingRounds(variants, afterRound = () => undefined, rounds = ROUNDS) {
+export async function alternatingRounds(
+  variants,
+  afterRound = () => undefined,
+  rounds = ROUNDS,
+  firstRound = 0,
+) {
   for (const v of variants) v.costs ??= [];
-  for (let round = 0; round < rounds; round++) {
+  for (let round = firstRound; round < firstRound + rounds; round++) {
     const order = variants.map((_, i) => variants[(i + round) % variants.length]);
     for (const v of order) {
       const before = cpuSeconds(v.server.child.pid);

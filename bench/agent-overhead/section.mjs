@@ -1,8 +1,9 @@
 // The `agent` section of bench/run.mjs: what the runtime agent (dist/agent.js) costs an Express app.
 //
-// One Express 4 app with 10 middleware runs as four servers on 127.0.0.1: bare, with the agent and
-// the trace off, with the agent writing its trace to a file, and, for comparison, under the
-// OpenTelemetry HTTP + Express instrumentations. autocannon loads them in alternating rounds and
+// One Express 4 app with 10 middleware runs as five servers on 127.0.0.1: bare (twice, the second
+// showing how far two identical servers measure apart), with the agent and the trace off, with the
+// agent writing its trace to a file, and, for comparison, under the OpenTelemetry HTTP + Express
+// instrumentations. autocannon loads them in alternating rounds and
 // the cost of a request is the server's CPU time (utime + stime from /proc/<pid>/stat) over the
 // requests answered: with client and servers sharing two cores, throughput swings far more than that.
 import { closeSync, existsSync, openSync, readSync, rmSync, statSync, truncateSync } from 'node:fs';
@@ -27,7 +28,9 @@ import {
   WARMUP_SECONDS,
 } from '../server-cpu.mjs';
 
-const GENERATIONS = 3;
+// One round per generation: a process's JIT luck stays with it for its life (up to a tenth either
+// way), so twelve pairs of fresh processes say more than three pairs measured four times each.
+const GENERATIONS = ROUNDS;
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 /** @param {{line: (s: string) => void, fail: (msg: string) => void}} ctx */
@@ -44,6 +47,8 @@ export async function agentOverhead(ctx) {
   const traceFile = path.join(dir, 'trace.jsonl');
   const variants = [
     { name: 'baseline', args: [] },
+    // the same app again, in its own processes: how far apart two identical servers measure here
+    { name: "baseline again (a second process: the harness's own noise)", args: [], control: true },
     ...(hasAgent
       ? [
           { name: 'agent, trace off', args: ['--require', AGENT], target: 0.97 },
@@ -102,6 +107,7 @@ export async function agentOverhead(ctx) {
           return traceIssue;
         },
         ROUNDS / GENERATIONS,
+        generation * (ROUNDS / GENERATIONS),
       );
       if (problem) return ctx.fail(problem);
       busy += busyOutside(pids, busyBefore) / GENERATIONS;
@@ -121,7 +127,7 @@ export async function agentOverhead(ctx) {
       }
       const eff = efficiency(variants[0], v);
       ctx.line(
-        `${costText(v)}; efficiency ${eff.median.toFixed(2)} (middle half of the rounds ${eff.spread}; ${v.target ? `target >= ${v.target}` : `${(1 / eff.median).toFixed(1)}x the CPU`})`,
+        `${costText(v)}; efficiency ${eff.median.toFixed(2)} (middle half of the rounds ${eff.spread}; ${v.target ? `target >= ${v.target}` : v.control ? 'ideally 1.00' : `${(1 / eff.median).toFixed(1)}x the CPU`})`,
       );
     }
     for (const line of machineLines(pinned, busy)) ctx.line(line);
