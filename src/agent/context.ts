@@ -3,11 +3,10 @@
 // `render` runs is still `auth`'s.
 //
 // Not AsyncLocalStorage: its `run` costs a rest array, two lookups of the execution resource and
-// keyed stores on objects of every shape, around each of the dozen middleware of every request
-// (about a third of the agent's cost with the trace off). Here the invocation running now is a
-// plain variable, saved and restored around the call, and one init hook copies it onto the async
-// resources created meanwhile; a callback that runs later finds its frame on its resource, as
-// AsyncLocalStorage would find its store.
+// keyed stores on objects of every shape, around each of the dozen middleware of every request.
+// Here the invocation running now is a plain variable, saved and restored around the call, and
+// one init hook copies it onto the async resources created meanwhile; a callback that runs later
+// finds its frame on its resource, as AsyncLocalStorage would find its store.
 import { createHook, executionAsyncId, executionAsyncResource } from 'node:async_hooks';
 import type { Frame } from './request-trace';
 
