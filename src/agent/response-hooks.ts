@@ -126,11 +126,14 @@ export function doubleResponse(
 ): void {
   const first = trace.responder ?? second;
   if (!first) return;
-  const secondName = second && second !== first ? `\`${second.info.name}\`` : 'the chain';
+  const what =
+    second === first
+      ? 'then wrote to the response again'
+      : `and the chain went on: ${second ? `\`${second.info.name}\`` : 'the chain'} wrote to the response again`;
   report(
     'double-response',
     trace,
     first.info,
-    `\`${first.info.name}\` responded and the chain went on: ${secondName} wrote to the response again (${how} after the response was sent)`,
+    `\`${first.info.name}\` responded, ${what} (${how} after the response was sent)`,
   );
 }

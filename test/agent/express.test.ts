@@ -69,6 +69,19 @@ for (const { label, pkg } of VERSIONS) {
       assert.match(finding.message, /answerAgain/);
     });
 
+    test('a handler that sends twice: double-response names it as both writers, not the error handler', async () => {
+      const reply = await app.get('/send-twice');
+      assert.equal(reply.body, 'one');
+      const events = await app.events((e) =>
+        findings(e).some((f) => f.kind === 'double-response' && f.url === '/send-twice'),
+      );
+      const finding = findings(events).find((f) => f.kind === 'double-response' && f.url === '/send-twice');
+      assert.ok(finding, 'double-response reported');
+      assert.equal(finding.middleware.name, 'sendTwice');
+      assert.match(finding.message, /`sendTwice` responded, then wrote to the response again/);
+      assert.doesNotMatch(finding.message, /handleErrors/);
+    });
+
     test('a middleware that forgets next: unterminated-middleware after MWCHAIN_HANG_MS', async () => {
       await app
         .request('GET', '/ok?forgot=1', { headers: { 'x-forget-next': '1' }, timeoutMs: 1200 })

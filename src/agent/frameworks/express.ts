@@ -128,7 +128,10 @@ function isPlumbing(layer: Layer, fn: Handler): boolean {
 /** `next` as the middleware sees it: records how the middleware left, then goes on. */
 function trackedNext(frame: Frame, next: Next): Next {
   return function (this: unknown, err?: unknown) {
-    if (frame.outcome === undefined && state.active) {
+    // A middleware whose response already ended (its outcome settled at the finish) can still
+    // throw, sending a second time: that error crosses too.
+    const open = frame.outcome === undefined || (frame.outcome === 'response' && err);
+    if (open && state.active) {
       try {
         if (err && err !== 'route' && err !== 'router') crossing(frame, err);
         else exit(frame, 'next');
