@@ -1,6 +1,6 @@
 // The `agent-instructions` section of bench/run.mjs: the agent's cost counted in instructions,
 // which, unlike CPU time on a shared two-core machine, comes out nearly the same run after run
-// (within about one percent), so a change of ten thousand instructions per request shows.
+// (within a percent or two): repeat it, and trust differences larger than that.
 //
 // The Express 4 app of the `agent` section runs under valgrind (cachegrind, no cache simulation,
 // `node --single-threaded` so that GC and compilation count on the one thread measured) while
