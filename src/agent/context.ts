@@ -57,47 +57,54 @@ export function currentFrame(): Frame | undefined {
   return hooked ? frameOf(id) : undefined;
 }
 
-// What ran before each `enterContext` still on the stack: invocations nest (a middleware calls
-// next() and the next one runs inside it), and strictly so, as every enter has its leave in a
-// `finally`. Two arrays rather than an object per nesting.
-const savedFrames: (Frame | null | undefined)[] = [];
-const savedIds: number[] = [];
-let depth = 0;
+// Invocations nest (a middleware calls next() and the next one runs inside it), and strictly so:
+// each caller keeps what ran before in its own locals (`runningFrame`, `runningAsyncId`) and hands
+// it back to `restoreContext` in a `finally`. Locals, because every store of a young frame into a
+// long-lived array costs a write barrier, a dozen times per request.
 
-/** Makes `frame` the running invocation until the matching `leaveContext`. */
-export function enterContext(frame: Frame | null): void {
+/** The running invocation, for a caller of `setContext` to hand back to `restoreContext`. */
+export function runningFrame(): Frame | null | undefined {
+  return running;
+}
+
+/** The async id `runningFrame()` was set in, to hand back with it. */
+export function runningAsyncId(): number {
+  return runningId;
+}
+
+/** Makes `frame` the running invocation until the caller's `restoreContext`. */
+export function setContext(frame: Frame | null): void {
   if (!hooked) hook();
-  savedFrames[depth] = running;
-  savedIds[depth] = runningId;
-  depth++;
   running = frame;
   runningId = executionAsyncId();
 }
 
-export function leaveContext(): void {
-  depth--;
-  running = savedFrames[depth];
-  runningId = savedIds[depth];
-  savedFrames[depth] = undefined;
+export function restoreContext(frame: Frame | null | undefined, asyncId: number): void {
+  running = frame;
+  runningId = asyncId;
 }
 
 export const context = {
   /** `fn(...args)` with `frame` as the running invocation. */
   run<A extends unknown[], R>(frame: Frame, fn: (...args: A) => R, ...args: A): R {
-    enterContext(frame);
+    const before = running;
+    const beforeId = runningId;
+    setContext(frame);
     try {
       return fn(...args);
     } finally {
-      leaveContext();
+      restoreContext(before, beforeId);
     }
   },
   /** `fn(...args)` outside any invocation: what it schedules belongs to no middleware. */
   exit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): R {
-    enterContext(null);
+    const before = running;
+    const beforeId = runningId;
+    setContext(null);
     try {
       return fn(...args);
     } finally {
-      leaveContext();
+      restoreContext(before, beforeId);
     }
   },
 };

@@ -97,7 +97,7 @@ function onStopped(
     );
     markPending(trace);
   }
-  if (reason === 'aborted') finishRequest(trace, 0);
+  if (reason === 'aborted') finishRequest(trace, false);
 }
 
 start();

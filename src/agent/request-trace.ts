@@ -34,7 +34,11 @@ export class RequestTrace {
   lastActivity = clock.now;
   /** The frame that started the response. */
   responder: Frame | undefined;
+  /** True once the status line and headers went out (writeHead). */
   responded = false;
+  /** True once the app's `res.end()` returned: another `end` is a second response. */
+  endReturned = false;
+  /** True once the request is over: answered, or the client went away. */
   ended = false;
   reported = 0;
   pendingError: { from: Frame; message: string } | undefined;
@@ -137,9 +141,11 @@ export function responseStarted(trace: RequestTrace, store: Frame | undefined): 
   trace.responder = trace.frameNow(store);
 }
 
-/** The response is complete (`end`), or the client went away (`status` 0). */
-export function finishRequest(trace: RequestTrace, status: number): void {
+/** The response is complete (`end`, `answered`), or the client went away first. */
+export function finishRequest(trace: RequestTrace, answered: boolean): void {
   if (trace.ended) return;
+  // the status only for the finish line: a read on the app's response object costs (response-hooks)
+  const status = answered && sink.on ? (trace.res?.statusCode ?? 0) : 0;
   trace.ended = true;
   trace.res = null;
   unwatch(trace);
@@ -148,7 +154,7 @@ export function finishRequest(trace: RequestTrace, status: number): void {
   const t = sink.on ? stamp() : '';
   for (const frame of trace.frames) {
     if (frame.outcome !== undefined) continue;
-    frame.outcome = status && frame === responder ? 'response' : 'pending';
+    frame.outcome = answered && frame === responder ? 'response' : 'pending';
     if (sink.on) emitExit(frame, frame.outcome, t);
   }
   if (sink.on) emit(`{"type":"finish","t":${t}${trace.ridJson},"status":${status}}\n`);

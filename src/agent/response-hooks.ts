@@ -79,12 +79,14 @@ export function installResponseHooks(): void {
   const proto = http.ServerResponse.prototype;
   const { writeHead, end } = proto;
 
-  // `function` keeps the app's `this` and arity-free argument passing.
+  // `function` keeps the app's `this` and arity-free argument passing. The hooks read nothing
+  // from the response itself: Express gives every response a shape of its own, so each property
+  // read there misses the engine's inline caches, once per request. The trace knows instead.
   proto.writeHead = function (this: http.ServerResponse) {
     const trace = state.active ? traceOf(this) : undefined;
     if (trace !== undefined) {
       try {
-        if (this.headersSent) doubleResponse(trace, 'writeHead');
+        if (trace.responded) doubleResponse(trace, 'writeHead');
         else responseStarted(trace, currentFrame());
       } catch (error) {
         stepAside(error);
@@ -98,14 +100,15 @@ export function installResponseHooks(): void {
     const trace = state.active ? traceOf(this) : undefined;
     // eslint-disable-next-line prefer-rest-params -- the caller's exact arguments, no array per call
     if (trace === undefined) return Reflect.apply(end, this, arguments);
-    const again = this.writableEnded;
+    const again = trace.endReturned;
     if (again) guarded(() => doubleResponse(trace, 'end'));
     // eslint-disable-next-line prefer-rest-params -- the caller's exact arguments, no array per call
     const result = Reflect.apply(end, this, arguments) as http.ServerResponse;
     if (!again) {
+      trace.endReturned = true;
       forget(this);
       try {
-        finishRequest(trace, this.statusCode);
+        finishRequest(trace, true);
       } catch (error) {
         stepAside(error);
       }

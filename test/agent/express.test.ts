@@ -109,6 +109,27 @@ for (const { label, pkg } of VERSIONS) {
       assert.match(finding.message, /client gave up/);
       assert.ok(walk(events, ridOf(events, 'GET', '/slow')).includes('finish 0'));
     });
+
+    test('an answer after the client gave up is one response, not a double response', async () => {
+      await app.abandon('/late', 100);
+      const gaveUp = (e: TraceEvent[]): boolean =>
+        e.some((r) => r.type === 'request' && r.url === '/late' && walk(e, r.rid).includes('finish 0'));
+      await app.events(gaveUp);
+      // `answerLate` answers at 400 ms, after the abort finished the request
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      const events = await app.events();
+      const rid = ridOf(events, 'GET', '/late');
+      assert.deepEqual(
+        findings(events)
+          .filter((f) => f.url === '/late')
+          .map((f) => f.kind),
+        ['unterminated-middleware'],
+      );
+      assert.deepEqual(
+        walk(events, rid).filter((step) => step.startsWith('finish')),
+        ['finish 0'],
+      );
+    });
   });
 }
 

@@ -22,7 +22,7 @@ test('without break kinds the frames are released at the finish, outcomes settle
   setBreakKinds(new Set());
   const { trace, auth, handler } = servedRequest();
   assert.equal(trace.frames.length, 2);
-  finishRequest(trace, 200);
+  finishRequest(trace, true);
   assert.equal(auth.outcome, 'next');
   assert.equal(handler.outcome, 'response');
   assert.deepEqual(trace.frames, []);
@@ -34,7 +34,7 @@ test('with a break kind on, the finished chain stays for the pause to show', () 
   setBreakKinds(new Set(['escaping-async-throw']));
   try {
     const { trace } = servedRequest();
-    finishRequest(trace, 200);
+    finishRequest(trace, true);
     assert.deepEqual(
       trace.frames.map((f) => [f.info.name, f.outcome]),
       [

@@ -3,7 +3,7 @@
 // whole chain without wrapping a single user function: `fn.length`, `this`, properties and
 // `router.stack` stay exactly as the app made them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { enterContext, leaveContext } from '../context';
+import { restoreContext, runningAsyncId, runningFrame, setContext } from '../context';
 import { infoOf, type MiddlewareInfo } from '../middleware-info';
 import type { Instrumentation } from '../module-hooks';
 import { crossing, enter, exit, type Frame } from '../request-trace';
@@ -163,11 +163,13 @@ function requestHandler(original: LayerMethod): LayerMethod {
     const frame = state.active && entry.info && entry.arity <= 3 ? begin(entry.info, req, res) : undefined;
     if (frame === undefined) return original.call(this, req, res, next);
     const tracked = trackedNext(frame, next as Next);
-    enterContext(frame);
+    const before = runningFrame();
+    const beforeId = runningAsyncId();
+    setContext(frame);
     try {
       return original.call(this, req, res, tracked);
     } finally {
-      leaveContext();
+      restoreContext(before, beforeId);
     }
   };
 }
@@ -178,11 +180,13 @@ function errorHandler(original: LayerMethod): LayerMethod {
     const frame = state.active && entry.info && entry.arity === 4 ? begin(entry.info, req, res) : undefined;
     if (frame === undefined) return original.call(this, error, req, res, next);
     const tracked = trackedNext(frame, next as Next);
-    enterContext(frame);
+    const before = runningFrame();
+    const beforeId = runningAsyncId();
+    setContext(frame);
     try {
       return original.call(this, error, req, res, tracked);
     } finally {
-      leaveContext();
+      restoreContext(before, beforeId);
     }
   };
 }
@@ -196,11 +200,13 @@ function requestHandlerV4(original: LayerMethod): LayerMethod {
     const entry = entryOf(this, this.handle);
     const frame = state.active && entry.info && entry.arity <= 3 ? begin(entry.info, req, res) : undefined;
     if (frame === undefined) return original.call(this, req, res, next);
-    enterContext(frame);
+    const before = runningFrame();
+    const beforeId = runningAsyncId();
+    setContext(frame);
     try {
       invokeV4(entry.fn, frame, req, res, next as Next);
     } finally {
-      leaveContext();
+      restoreContext(before, beforeId);
     }
   };
 }
@@ -210,11 +216,13 @@ function errorHandlerV4(original: LayerMethod): LayerMethod {
     const entry = entryOf(this, this.handle);
     const frame = state.active && entry.info && entry.arity === 4 ? begin(entry.info, req, res) : undefined;
     if (frame === undefined) return original.call(this, error, req, res, next);
-    enterContext(frame);
+    const before = runningFrame();
+    const beforeId = runningAsyncId();
+    setContext(frame);
     try {
       invokeErrorV4(entry.fn, frame, error, req, res, next as Next);
     } finally {
-      leaveContext();
+      restoreContext(before, beforeId);
     }
   };
 }
