@@ -84,27 +84,24 @@ export function restoreContext(frame: Frame | null | undefined, asyncId: number)
   runningId = asyncId;
 }
 
+function within<A extends unknown[], R>(frame: Frame | null, fn: (...args: A) => R, args: A): R {
+  const before = running;
+  const beforeId = runningId;
+  setContext(frame);
+  try {
+    return fn(...args);
+  } finally {
+    restoreContext(before, beforeId);
+  }
+}
+
 export const context = {
   /** `fn(...args)` with `frame` as the running invocation. */
   run<A extends unknown[], R>(frame: Frame, fn: (...args: A) => R, ...args: A): R {
-    const before = running;
-    const beforeId = runningId;
-    setContext(frame);
-    try {
-      return fn(...args);
-    } finally {
-      restoreContext(before, beforeId);
-    }
+    return within(frame, fn, args);
   },
   /** `fn(...args)` outside any invocation: what it schedules belongs to no middleware. */
   exit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): R {
-    const before = running;
-    const beforeId = runningId;
-    setContext(null);
-    try {
-      return fn(...args);
-    } finally {
-      restoreContext(before, beforeId);
-    }
+    return within(null, fn, args);
   },
 };
