@@ -46,7 +46,8 @@ export function pauseMessage(info: PausedInfo, nextHandler?: string): string {
     case 'unterminated-middleware':
       return `${request} hung: ${name} neither called next() nor responded`;
     case 'double-response':
-      return `${request}: ${name} responded and the chain went on to respond again`;
+      // the pause names the first responder only: the second writer may be it or a later one
+      return `${request}: ${name} responded, and the response was written again`;
     case 'unhandled-async-error':
       return `${request}: ${name} rejected with ${error} and the framework never sees it`;
     case 'unawaited-next':

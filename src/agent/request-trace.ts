@@ -144,7 +144,7 @@ export function responseStarted(trace: RequestTrace, store: Frame | undefined): 
 /** The response is complete (`end`, `answered`), or the client went away first. */
 export function finishRequest(trace: RequestTrace, answered: boolean): void {
   if (trace.ended) return;
-  // the status only for the finish line: a read on the app's response object costs (response-hooks)
+  // read only for the finish line: reads on the app's response miss the inline caches (response-hooks)
   const status = answered && sink.on ? (trace.res?.statusCode ?? 0) : 0;
   trace.ended = true;
   trace.res = null;

@@ -47,6 +47,10 @@ test('the pause message says what happened, per kind, and where', () => {
     pauseMessage({ ...info, kind: 'unterminated-middleware', throwSite: undefined, error: undefined }),
     'GET /orders hung: `loadUser` neither called next() nor responded',
   );
+  assert.equal(
+    pauseMessage({ ...info, kind: 'double-response', throwSite: undefined, error: undefined }),
+    'GET /orders: `loadUser` responded, and the response was written again',
+  );
   assert.equal(pauseSite({ ...info, throwSite: undefined }).line, 16);
   assert.equal(pausedInfo('not json'), undefined);
   assert.equal(pausedInfo('{"kind":"crossing"}'), undefined);
