@@ -15,6 +15,11 @@ export const ROUNDS = 12;
 export const ROUND_SECONDS = 2;
 export const WARMUP_SECONDS = 2;
 export const CONNECTIONS = 10;
+/** Interleaved measuring (`interleavedCycles`): a slice per variant per cycle. */
+export const SLICE_SECONDS = 0.25;
+export const CYCLES = 16;
+/** autocannon ends a run at its first sample after `duration`: samples this often keep short slices short. */
+const SAMPLE_MS = 25;
 export const SERVER_CPU = 1;
 export const LOAD_CPU = 0;
 
@@ -88,6 +93,7 @@ export async function load(port, seconds) {
     url: `http://127.0.0.1:${port}/`,
     connections: CONNECTIONS,
     duration: seconds,
+    sampleInt: SAMPLE_MS,
   });
   if (r.errors || r.timeouts || r.non2xx)
     return { problem: `${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx answers` };
@@ -127,9 +133,40 @@ export async function alternatingRounds(
 }
 
 /**
- * `v` against `baseline` from each round's own pair: the machine's speed drifts between rounds
- * far more than what is measured, and a round's variants run back to back. The median of the
- * per-round ratios baseline/v, and the middle half of them.
+ * One generation's measure of each variant (each with a started `server`), pushed to `v.costs`:
+ * `cycles` cycles of one SLICE_SECONDS slice of load per variant, the order rotating each cycle.
+ * The machine's speed drifts by up to half within a minute here (its neighbours, not us), so
+ * variants measured seconds apart do not compare; slices a fraction of a second long, taken in
+ * turn, give every variant the same mix of fast and slow moments. A variant's cost is its server's
+ * whole CPU time over the cycles, the others' slices included (what a request leaves behind, a
+ * timer's flush or a GC, is its own cost), over the requests answered in its slices. Returns a
+ * problem, or undefined.
+ */
+export async function interleavedCycles(variants, cycles = CYCLES) {
+  const started = variants.map((v) => cpuSeconds(v.server.child.pid));
+  const answered = variants.map(() => 0);
+  for (let cycle = 0; cycle < cycles; cycle++) {
+    for (let i = 0; i < variants.length; i++) {
+      const k = (i + cycle) % variants.length;
+      const v = variants[k];
+      const r = await load(v.server.port, SLICE_SECONDS);
+      if (r.problem) return `${v.name}: cycle ${cycle + 1}: ${r.problem}${v.server.died()}`;
+      answered[k] += r.requests;
+    }
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  variants.forEach((v, k) => {
+    v.costs ??= [];
+    v.costs.push(((cpuSeconds(v.server.child.pid) - started[k]) / answered[k]) * 1e6);
+    v.requests = (v.requests ?? 0) + answered[k];
+  });
+  return undefined;
+}
+
+/**
+ * `v` against `baseline` from each measure's own pair (a round's, or a generation's of
+ * `interleavedCycles`): the machine's speed drifts far more than what is measured, and a pair was
+ * measured at the same time. The median of the ratios baseline/v, and the middle half of them.
  */
 export function efficiency(baseline, v) {
   const ratios = v.costs.map((c, i) => baseline.costs[i] / c).sort((a, b) => a - b);

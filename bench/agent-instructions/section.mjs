@@ -1,14 +1,16 @@
 // The `agent-instructions` section of bench/run.mjs: the agent's cost counted in instructions,
 // which, unlike CPU time on a shared two-core machine, comes out nearly the same run after run
-// (within a percent or two): repeat it, and trust differences larger than that.
+// (within about a percent): repeat it, and trust differences larger than that. User-space
+// instructions only: what the kernel does for the process (the trace file's writes, page faults)
+// is not in them, which is why the `agent` section's CPU time stays the measure of record.
 //
-// The Express 4 app of the `agent` section runs under valgrind (cachegrind, no cache simulation,
-// `node --single-threaded` so that GC and compilation count on the one thread measured) while
+// The Express 4 app of the `agent` section runs under valgrind's callgrind with counting off
+// (`node --single-threaded`, so that GC and compilation run on the one thread measured) while
 // this process sends it requests ten at a time over ten keep-alive connections, waiting for all
 // ten answers before the next ten: every event-loop turn of the server sees the same batch, so
-// the count does not depend on timing. The instructions of a request are the difference between
-// a run of LONG and one of SHORT requests over their difference: start-up, loading and most of
-// the JIT's warm-up cancel out.
+// the count does not depend on timing. After WARM requests `callgrind_control -i on` starts the
+// count, and the next COUNTED requests are counted alone: start-up, loading and the JIT's
+// warm-up stay outside the window.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
@@ -18,8 +20,8 @@ import { AGENT, expressAppDir, ROOT } from '../server-cpu.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const APP = path.join(HERE, '..', 'agent-overhead', 'app.cjs');
-const SHORT = 2000;
-const LONG = 5000;
+const WARM = 3000;
+const COUNTED = 6000;
 const BATCH = 10;
 
 /** @param {{line: (s: string) => void, fail: (msg: string) => void}} ctx */
@@ -49,15 +51,17 @@ export async function agentInstructions(ctx) {
     },
   ];
   try {
-    for (const v of variants) {
-      // the two runs of a variant side by side, one per core
-      const [short, long] = await Promise.all([SHORT, LONG].map((n, i) => countRun(dir, v, n, `${i}`)));
-      if (typeof short === 'string' || typeof long === 'string')
-        return ctx.fail(`${v.name}: ${short}${long}`);
-      v.perRequest = (long - short) / (LONG - SHORT);
+    // two variants at a time, one per core: a run is single-threaded
+    for (let i = 0; i < variants.length; i += 2) {
+      const runs = await Promise.all(variants.slice(i, i + 2).map((v, k) => countRun(dir, v, `${k}`)));
+      for (const [k, count] of runs.entries()) {
+        const v = variants[i + k];
+        if (typeof count === 'string') return ctx.fail(`${v.name}: ${count}`);
+        v.perRequest = count / COUNTED;
+      }
     }
     ctx.line(
-      `Express 4 app, 10 middleware, 127.0.0.1; instructions per request in the server (valgrind cachegrind, node --single-threaded), (runs of ${LONG} - runs of ${SHORT}) / ${LONG - SHORT}, requests ${BATCH} at a time`,
+      `Express 4 app, 10 middleware, 127.0.0.1; instructions per request in the server (valgrind callgrind, node --single-threaded), counted over ${COUNTED} requests after ${WARM} uncounted, ${BATCH} at a time`,
     );
     const base = variants[0].perRequest;
     for (const v of variants) {
@@ -73,17 +77,18 @@ export async function agentInstructions(ctx) {
   }
 }
 
-/** The instructions of one server run answering `n` requests, or what went wrong. */
-async function countRun(dir, variant, n, tag) {
+/** The instructions a server spent on COUNTED requests after WARM, or what went wrong. */
+async function countRun(dir, variant, tag) {
   const portFile = path.join(dir, `port.${tag}`);
+  const outFile = path.join(dir, `callgrind.${tag}`);
   rmSync(portFile, { force: true });
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MWCHAIN_')));
   const child = spawn(
     'valgrind',
     [
-      '--tool=cachegrind',
-      '--cache-sim=no',
-      '--cachegrind-out-file=/dev/null',
+      '--tool=callgrind',
+      '--instr-atstart=no',
+      `--callgrind-out-file=${outFile}`,
       '--smc-check=all-non-file',
       process.execPath,
       '--single-threaded',
@@ -109,14 +114,27 @@ async function countRun(dir, variant, n, tag) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const port = Number(readFileSync(portFile, 'utf8'));
-  const problem = await sendBatches(port, n);
-  child.kill('SIGTERM');
-  await exited;
-  if (problem) return problem;
-  const refs = /I\s+refs:\s+([\d,]+)/.exec(stderr);
-  return refs
-    ? Number(refs[1].replace(/,/g, ''))
-    : `no instruction count in valgrind's output:\n${stderr.slice(-2000)}`;
+  try {
+    const problem =
+      (await sendBatches(port, WARM)) ??
+      callgrindControl('-i', 'on', child.pid) ??
+      (await sendBatches(port, COUNTED)) ??
+      callgrindControl('-d', child.pid);
+    if (problem) return problem;
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+  // the dump `-d` asked for: the window's count alone (the exit's own dump is empty, counting on)
+  const dump = `${outFile}.1`;
+  const totals = existsSync(dump) && /^(?:totals|summary):\s+(\d+)/m.exec(readFileSync(dump, 'utf8'));
+  return totals ? Number(totals[1]) : `no instruction count in ${dump}:\n${stderr.slice(-2000)}`;
+}
+
+/** `callgrind_control ...args`; a problem, or undefined. */
+function callgrindControl(...args) {
+  const r = spawnSync('callgrind_control', args.map(String), { encoding: 'utf8', timeout: 60_000 });
+  return r.status === 0 ? undefined : `callgrind_control ${args.join(' ')}: ${r.stderr || r.stdout || r.error}`;
 }
 
 /** `n` GET / requests, BATCH at a time; a problem, or undefined. */

@@ -3,34 +3,35 @@
 // One Express 4 app with 10 middleware runs as five servers on 127.0.0.1: bare (twice, the second
 // showing how far two identical servers measure apart), with the agent and the trace off, with the
 // agent writing its trace to a file, and, for comparison, under the OpenTelemetry HTTP + Express
-// instrumentations. autocannon loads them in alternating rounds and
-// the cost of a request is the server's CPU time (utime + stime from /proc/<pid>/stat) over the
-// requests answered: with client and servers sharing two cores, throughput swings far more than that.
+// instrumentations. autocannon loads them in turn, a quarter of a second each (server-cpu.mjs,
+// interleavedCycles), and the cost of a request is the server's CPU time (utime + stime from
+// /proc/<pid>/stat) over the requests answered: with client and servers sharing two cores,
+// throughput swings far more than that.
 import { closeSync, existsSync, openSync, readSync, rmSync, statSync, truncateSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   AGENT,
-  alternatingRounds,
   busyOutside,
   CONNECTIONS,
   costText,
+  CYCLES,
   efficiency,
   expressAppDir,
+  interleavedCycles,
   LOAD_CPU,
   load,
   machineLines,
   pin,
   ROOT,
-  ROUND_SECONDS,
-  ROUNDS,
+  SLICE_SECONDS,
   startServer,
   WARMUP_SECONDS,
 } from '../server-cpu.mjs';
 
-// One round per generation: a process's JIT luck stays with it for its life (up to a tenth either
-// way), so twelve pairs of fresh processes say more than three pairs measured four times each.
-const GENERATIONS = ROUNDS;
+// A process's JIT luck stays with it for its life (a few percent either way): each generation's
+// servers are fresh processes, and the efficiency is the median over the generations.
+const GENERATIONS = 10;
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 /** @param {{line: (s: string) => void, fail: (msg: string) => void}} ctx */
@@ -98,18 +99,13 @@ export async function agentOverhead(ctx) {
       }
       const pids = variants.map((v) => v.server.child.pid);
       const busyBefore = busyOutside(pids);
-      const problem = await alternatingRounds(
-        variants,
-        (v) => {
-          if (!v.env?.MWCHAIN_TRACE) return undefined;
-          const traceIssue = traceProblem(traceFile);
-          if (!traceIssue) truncateSync(traceFile); // checked, and the disk must not fill over the rounds
-          return traceIssue;
-        },
-        ROUNDS / GENERATIONS,
-        generation * (ROUNDS / GENERATIONS),
-      );
+      const problem = await interleavedCycles(variants);
       if (problem) return ctx.fail(problem);
+      if (hasAgent) {
+        const traceIssue = traceProblem(traceFile);
+        if (traceIssue) return ctx.fail(`agent, trace to a file: ${traceIssue}`);
+        truncateSync(traceFile); // checked, and the disk must not fill over the generations
+      }
       busy += busyOutside(pids, busyBefore) / GENERATIONS;
       for (const v of variants) {
         v.server.child.kill();
@@ -118,7 +114,7 @@ export async function agentOverhead(ctx) {
     }
 
     ctx.line(
-      `Express 4 app, 10 middleware, 127.0.0.1; server CPU per request, median of ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s in ${GENERATIONS} generations of fresh server processes (efficiency: median of per-round baseline/variant), autocannon ${CONNECTIONS} connections`,
+      `Express 4 app, 10 middleware, 127.0.0.1; server CPU per request in ${GENERATIONS} generations of fresh server processes, each measured over ${CYCLES} cycles of ${SLICE_SECONDS} s slices taken in turn (efficiency: median of the generations' baseline/variant), autocannon ${CONNECTIONS} connections`,
     );
     for (const v of variants) {
       if (v === variants[0]) {
@@ -127,7 +123,7 @@ export async function agentOverhead(ctx) {
       }
       const eff = efficiency(variants[0], v);
       ctx.line(
-        `${costText(v)}; efficiency ${eff.median.toFixed(2)} (middle half of the rounds ${eff.spread}; ${v.target ? `target >= ${v.target}` : v.control ? 'ideally 1.00' : `${(1 / eff.median).toFixed(1)}x the CPU`})`,
+        `${costText(v)}; efficiency ${eff.median.toFixed(2)} (middle half of the generations ${eff.spread}; ${v.target ? `target >= ${v.target}` : v.control ? 'ideally 1.00' : `${(1 / eff.median).toFixed(1)}x the CPU`})`,
       );
     }
     for (const line of machineLines(pinned, busy)) ctx.line(line);
