@@ -134,7 +134,9 @@ async function countRun(dir, variant, tag) {
 /** `callgrind_control ...args`; a problem, or undefined. */
 function callgrindControl(...args) {
   const r = spawnSync('callgrind_control', args.map(String), { encoding: 'utf8', timeout: 60_000 });
-  return r.status === 0 ? undefined : `callgrind_control ${args.join(' ')}: ${r.stderr || r.stdout || r.error}`;
+  return r.status === 0
+    ? undefined
+    : `callgrind_control ${args.join(' ')}: ${r.stderr || r.stdout || r.error}`;
 }
 
 /** `n` GET / requests, BATCH at a time; a problem, or undefined. */
