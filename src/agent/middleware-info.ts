@@ -2,12 +2,17 @@
 // function is defined (an inspector round trip, so never on the hot path of an untraced app).
 import type { ExitOutcome, RuntimeLoc, RuntimeMiddleware } from '../protocol/agent-messages';
 import { definedAt } from './locations';
+import { Encoded } from './sink';
 import { unwrap } from './wrap';
 
 export class MiddlewareInfo {
   private loc: RuntimeLoc | undefined;
-  private enterJson: string | undefined;
-  private exitJson: Partial<Record<ExitOutcome, string>> | undefined;
+  private enterJson: Encoded | undefined;
+  // one field per outcome: a lookup keyed by the outcome would be a megamorphic keyed load
+  private exitNext: Encoded | undefined;
+  private exitResponse: Encoded | undefined;
+  private exitError: Encoded | undefined;
+  private exitPending: Encoded | undefined;
   readonly name: string;
   readonly nameJson: string;
 
@@ -28,14 +33,28 @@ export class MiddlewareInfo {
   }
 
   /** The constant tail of this function's `enter` line. */
-  get enterTail(): string {
-    return (this.enterJson ??= `,"name":${this.nameJson},"definedAt":${JSON.stringify(this.definedAt)}}\n`);
+  get enterTail(): Encoded {
+    return (this.enterJson ??= new Encoded(
+      `,"name":${this.nameJson},"definedAt":${JSON.stringify(this.definedAt)}}\n`,
+    ));
   }
 
   /** The constant tail of this function's `exit` line with `outcome`. */
-  exitTail(outcome: ExitOutcome): string {
-    const tails = (this.exitJson ??= {});
-    return (tails[outcome] ??= `,"name":${this.nameJson},"outcome":"${outcome}"}\n`);
+  exitTail(outcome: ExitOutcome): Encoded {
+    switch (outcome) {
+      case 'next':
+        return (this.exitNext ??= this.makeExitTail(outcome));
+      case 'response':
+        return (this.exitResponse ??= this.makeExitTail(outcome));
+      case 'error':
+        return (this.exitError ??= this.makeExitTail(outcome));
+      case 'pending':
+        return (this.exitPending ??= this.makeExitTail(outcome));
+    }
+  }
+
+  private makeExitTail(outcome: ExitOutcome): Encoded {
+    return new Encoded(`,"name":${this.nameJson},"outcome":"${outcome}"}\n`);
   }
 }
 

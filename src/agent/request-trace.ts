@@ -6,11 +6,17 @@ import type { ExitOutcome } from '../protocol/agent-messages';
 import type { MiddlewareInfo } from './middleware-info';
 import { breakKinds, breakOn } from './breaks';
 import { doubleResponse } from './response-hooks';
-import { emit, sink, stamp, stampedMs } from './sink';
+import { emit, emitEvent, Encoded, sink, stamp, stampedMs } from './sink';
 import { clock, watch, unwatch } from './hang-watch';
 
 let nextRid = 1;
 const NO_FRAMES: Frame[] = [];
+const NO_RID = new Encoded('');
+const ENTER = new Encoded('{"type":"enter","t":');
+const EXIT = new Encoded('{"type":"exit","t":');
+const FINISH = new Encoded('{"type":"finish","t":');
+/** The `finish` line's tail for the usual statuses, made once each. */
+const finishTails = new Map<number, Encoded>();
 
 export class Frame {
   outcome: ExitOutcome | undefined;
@@ -45,7 +51,7 @@ export class RequestTrace {
   /** Every invocation of the request so far, in order: the chain as it ran. */
   frames: Frame[] = [];
   /** `,"rid":N` for the trace lines, made once per request (only when there are lines to write). */
-  readonly ridJson = sink.on ? `,"rid":${this.rid}` : '';
+  readonly ridJson = sink.on ? new Encoded(`,"rid":${this.rid}`) : NO_RID;
 
   constructor(
     readonly method: string,
@@ -83,7 +89,7 @@ export function startRequest(
   const trace = new RequestTrace(method, url, res, fallbackHandler);
   if (sink.on) {
     emit(
-      `{"type":"request","t":${stamp()}${trace.ridJson},"method":${JSON.stringify(method)},"url":${JSON.stringify(url)}}\n`,
+      `{"type":"request","t":${stamp()}${trace.ridJson.text},"method":${JSON.stringify(method)},"url":${JSON.stringify(url)}}\n`,
     );
   }
   watch(trace);
@@ -96,7 +102,7 @@ export function enter(trace: RequestTrace, info: MiddlewareInfo): Frame {
   trace.lastEntered = frame;
   trace.frames.push(frame);
   if (sink.on) {
-    emit(`{"type":"enter","t":${stamp()}${trace.ridJson}${info.enterTail}`);
+    emitEvent(ENTER, trace.ridJson, info.enterTail);
     trace.lastActivity = stampedMs();
   } else trace.lastActivity = clock.now;
   return frame;
@@ -105,7 +111,7 @@ export function enter(trace: RequestTrace, info: MiddlewareInfo): Frame {
 export function exit(frame: Frame, outcome: ExitOutcome): void {
   if (frame.outcome !== undefined) return;
   frame.outcome = outcome;
-  if (sink.on) emitExit(frame, outcome, stamp());
+  if (sink.on) emitExit(frame, outcome);
 }
 
 /**
@@ -129,7 +135,7 @@ export function errorReached(trace: RequestTrace, to: string): void {
   trace.pendingError = undefined;
   if (sink.on) {
     emit(
-      `{"type":"error","t":${stamp()}${trace.ridJson},"from":${pending.from.info.nameJson},"to":${JSON.stringify(to)},"message":${JSON.stringify(pending.message)}}\n`,
+      `{"type":"error","t":${stamp()}${trace.ridJson.text},"from":${pending.from.info.nameJson},"to":${JSON.stringify(to)},"message":${JSON.stringify(pending.message)}}\n`,
     );
   }
 }
@@ -151,13 +157,12 @@ export function finishRequest(trace: RequestTrace, answered: boolean): void {
   unwatch(trace);
   if (trace.pendingError) errorReached(trace, trace.fallbackHandler);
   const responder = trace.responder;
-  const t = sink.on ? stamp() : '';
   for (const frame of trace.frames) {
     if (frame.outcome !== undefined) continue;
     frame.outcome = answered && frame === responder ? 'response' : 'pending';
-    if (sink.on) emitExit(frame, frame.outcome, t);
+    if (sink.on) emitExit(frame, frame.outcome);
   }
-  if (sink.on) emit(`{"type":"finish","t":${t}${trace.ridJson},"status":${status}}\n`);
+  if (sink.on) emitEvent(FINISH, trace.ridJson, finishTail(status));
   // Work the request's middleware scheduled keeps their frames, and with them this trace: a
   // keep-alive socket's timer, re-armed after each response, holds the last one for seconds.
   // Only a pause shows the whole chain again, so without break kinds it is let go here.
@@ -166,15 +171,23 @@ export function finishRequest(trace: RequestTrace, answered: boolean): void {
 
 /** Marks frames that are still open as `pending` (the hang watch gave up on them). */
 export function markPending(trace: RequestTrace): void {
-  const t = sink.on ? stamp() : '';
   for (const frame of trace.openFrames()) {
     frame.outcome = 'pending';
-    if (sink.on) emitExit(frame, 'pending', t);
+    if (sink.on) emitExit(frame, 'pending');
   }
 }
 
-function emitExit(frame: Frame, outcome: ExitOutcome, t: string): void {
-  emit(`{"type":"exit","t":${t}${frame.trace.ridJson}${frame.info.exitTail(outcome)}`);
+function emitExit(frame: Frame, outcome: ExitOutcome): void {
+  emitEvent(EXIT, frame.trace.ridJson, frame.info.exitTail(outcome));
+}
+
+function finishTail(status: number): Encoded {
+  let tail = finishTails.get(status);
+  if (!tail) {
+    tail = new Encoded(`,"status":${status}}\n`);
+    if (finishTails.size < 64) finishTails.set(status, tail);
+  }
+  return tail;
 }
 
 export function messageOf(error: unknown): string {

@@ -1,7 +1,7 @@
-// MWCHAIN_TRACE: JSON lines appended to a file. Lines are joined by V8's string concatenation
-// and encoded into one buffer a few requests' worth at a time (one call into Node's encoder for
-// dozens of lines, and the strings die young), and the buffer is written every few milliseconds:
-// one write for many requests. Findings, a dying process (uncaught exception, unhandled
+// MWCHAIN_TRACE: JSON lines appended to a file. The hot lines come as pieces already encoded
+// (writeParts) and are copied into one buffer, so tracing a request makes no strings to collect;
+// other lines are encoded into it. The buffer is written every few milliseconds: one write for
+// many requests. Findings, a dying process (uncaught exception, unhandled
 // rejection) and exit flush at once, so a crash right after an event still leaves it in the
 // file; only a kill the process cannot see loses the last few milliseconds.
 import * as fs from 'node:fs';
@@ -10,14 +10,11 @@ import { stepAside } from './safety';
 
 const FLUSH_MS = 20;
 const BUFFER_BYTES = 256 * 1024;
-/** UTF-16 units of lines joined before they are encoded into the buffer. */
-const ENCODE_AT = 8 * 1024;
 
 export class TraceFile {
   private readonly fd: number;
   private readonly buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   private used = 0;
-  private pending = '';
   private scheduled = false;
 
   constructor(readonly file: string) {
@@ -25,8 +22,19 @@ export class TraceFile {
   }
 
   write(line: string): void {
-    this.pending += line;
-    if (this.pending.length >= ENCODE_AT) this.encode();
+    // a UTF-8 byte count never exceeds three per UTF-16 unit
+    if (this.used + line.length * 3 > this.buffer.length) {
+      this.flushBuffer();
+      if (line.length * 3 > this.buffer.length) {
+        fs.writeSync(this.fd, line);
+        return;
+      }
+    }
+    this.used += this.buffer.write(line, this.used);
+    this.schedule();
+  }
+
+  private schedule(): void {
     if (!this.scheduled) {
       this.scheduled = true;
       // outside the request's async context: the timer must not keep a middleware's frame alive
@@ -34,25 +42,32 @@ export class TraceFile {
     }
   }
 
-  readonly flush = (): void => {
-    this.encode();
-    this.flushBuffer();
-  };
-
-  private encode(): void {
-    const text = this.pending;
-    if (!text) return;
-    this.pending = '';
-    // a UTF-8 byte count never exceeds three per UTF-16 unit
-    if (this.used + text.length * 3 > this.buffer.length) {
+  /** One line given in pieces already encoded: copied into the buffer, with no string made. */
+  writeParts(a: Uint8Array, b: Uint8Array, c: Uint8Array, d: Uint8Array): void {
+    const size = a.length + b.length + c.length + d.length;
+    if (this.used + size > this.buffer.length) {
       this.flushBuffer();
-      if (text.length * 3 > this.buffer.length) {
-        fs.writeSync(this.fd, text);
+      if (size > this.buffer.length) {
+        for (const part of [a, b, c, d]) fs.writeSync(this.fd, part);
         return;
       }
     }
-    this.used += this.buffer.write(text, this.used);
+    const buffer = this.buffer;
+    let at = this.used;
+    buffer.set(a, at);
+    at += a.length;
+    buffer.set(b, at);
+    at += b.length;
+    buffer.set(c, at);
+    at += c.length;
+    buffer.set(d, at);
+    this.used = at + d.length;
+    this.schedule();
   }
+
+  readonly flush = (): void => {
+    this.flushBuffer();
+  };
 
   private flushBuffer(): void {
     let written = 0;

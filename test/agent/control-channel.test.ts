@@ -3,7 +3,7 @@
 // blocking the app when nobody reads.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -97,6 +97,38 @@ describe('control socket', () => {
       await app.get('/respond-then-next');
       await fake.waitFor((m) => m.some((x) => x.type === 'finding'));
       assert.doesNotMatch(app.stderr, /mwchain: double-response/);
+    } finally {
+      await app.stop();
+      await fake.close();
+    }
+  });
+
+  test('the trace file and the socket carry the same lines, byte for byte', async () => {
+    const fake = await FakeExtension.listen(dir);
+    const lines: string[] = [];
+    fake.server.on('connection', (socket) => socket.on('data', (chunk: string) => lines.push(chunk)));
+    const app = await RunningApp.start({
+      app: 'agent-express-failures/app.cjs',
+      env: { MWCHAIN_CONTROL: fake.socketPath, MWCHAIN_CONTROL_TOKEN: 'secret-42' },
+    });
+    try {
+      // the file gets the hot lines as encoded pieces, the socket as text: requests, entries,
+      // exits of each outcome, an error crossing and finishes must come out the same
+      await app.get('/ok?q=caf%C3%A9');
+      await app.get('/next-error');
+      await fake.waitFor((m) => m.filter((x) => x.type === 'finish').length === 2);
+      const events = await app.events((e) => e.filter((x) => x.type === 'finish').length === 2);
+      assert.ok(events.some((e) => e.type === 'error'));
+      const kinds = new Set(['request', 'enter', 'exit', 'error', 'finish']);
+      const socketLines = lines
+        .join('')
+        .split('\n')
+        .filter((l) => l && kinds.has((JSON.parse(l) as { type: string }).type));
+      const fileLines = readFileSync(app.traceFile!, 'utf8')
+        .split('\n')
+        .filter((l) => l && kinds.has((JSON.parse(l) as { type: string }).type));
+      assert.ok(fileLines.length >= 10, `only ${fileLines.length} lines in the file`);
+      assert.deepEqual(socketLines, fileLines);
     } finally {
       await app.stop();
       await fake.close();

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Encoded } from '../../src/agent/sink';
 import { TraceFile } from '../../src/agent/trace-file';
 
 function withFile(run: (file: string) => void): void {
@@ -41,5 +42,34 @@ test('a flush writes what came before it at once, not on the next timer', () => 
     assert.equal(readFileSync(file, 'utf8'), '{"type":"finding"}\n');
     trace.flush();
     assert.equal(readFileSync(file, 'utf8'), '{"type":"finding"}\n');
+  });
+});
+
+test('lines given as encoded pieces and as text land whole and in order, whatever their sizes', () => {
+  withFile((file) => {
+    const trace = new TraceFile(file);
+    const head = new Encoded('{"type":"enter","t":');
+    const expected: string[] = [];
+    for (let i = 0; i < 30_000; i++) {
+      const rid = new Encoded(`,"rid":${i}`);
+      // names not in ASCII: the pieces are UTF-8, not one byte per character
+      const tail = new Encoded(`,"name":"caf\u00e9_\u65e5${i % 3}","definedAt":null}\n`);
+      const t = new Encoded(String(1_700_000_000_000 + i));
+      trace.writeParts(head.bytes, t.bytes, rid.bytes, tail.bytes);
+      expected.push(`${head.text}${t.text}${rid.text}${tail.text}`);
+      if (i % 1000 === 7) {
+        const text = `${JSON.stringify({ type: 'finding', url: `/\u{1F600}/${i}` })}\n`;
+        trace.write(text);
+        expected.push(text);
+      }
+      if (i === 20_000) {
+        // one line larger than the buffer, in pieces
+        const huge = new Encoded(`,"name":"${'x'.repeat(300_000)}"}\n`);
+        trace.writeParts(head.bytes, t.bytes, rid.bytes, huge.bytes);
+        expected.push(`${head.text}${t.text}${rid.text}${huge.text}`);
+      }
+    }
+    trace.flush();
+    assert.equal(readFileSync(file, 'utf8'), expected.join(''));
   });
 });
