@@ -362,16 +362,28 @@ async function runSuite(s, port, env) {
         if (handled.has(f)) continue;
         handled.add(f);
         const request = path.join(env.MWCHAIN_E2E_CONTROL, f);
-        let name;
+        let name, showing;
         try {
-          name = JSON.parse(readFileSync(request, 'utf8')).name;
+          ({ name, showing } = JSON.parse(readFileSync(request, 'utf8')));
         } catch {
           handled.delete(f); // still being written
           continue;
         }
         const file = name ? String(name).replace(/[^\w.-]+/g, '-') : (s.screenshot ?? s.name);
+        // the workbench renders a view some time after its data changed: the shot waits for it
+        const shown =
+          typeof showing === 'string'
+            ? await page
+                .waitForFunction((text) => globalThis.document.body.innerText.includes(text), showing, {
+                  timeout: 10_000,
+                })
+                .then(
+                  () => 'shown',
+                  () => 'not shown',
+                )
+            : '';
         await takeShot(path.join(shotsDir, `${file}.png`));
-        writeFileSync(request + '.done', '');
+        writeFileSync(request + '.done', shown);
       }
     } finally {
       polling = false;

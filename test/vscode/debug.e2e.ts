@@ -218,7 +218,30 @@ export const run = suite('the debug integration on debug-crossing', [
         15_000,
       );
       log(`  # ${row.label}: ${row.description}`);
-      await screenshot('debug-live');
+      // the route's node opened, as a user would, so that loadUser's row is on screen
+      const result = (await vscode.commands.executeCommand<unknown[]>('mwchain._analysis')) as {
+        graph: { apps: { id: string }[] };
+      }[];
+      await vscode.commands.executeCommand('mwchain.showChain', {
+        root: folder().uri.fsPath,
+        app: result[0]!.graph.apps[0]!.id,
+        method: 'GET',
+        path: '/orders',
+      });
+      await vscode.commands.executeCommand('mwchain.chains.focus');
+      // the graph webview, shown again, renders the route with the overlay a moment later
+      await eventually(
+        'the graph of GET /orders with the overlay',
+        async () => {
+          const status = await vscode.commands.executeCommand<{ view?: { live?: number } }>(
+            'mwchain._graphStatus',
+          );
+          return (status?.view?.live ?? 0) > 0 ? true : undefined;
+        },
+        15_000,
+      );
+      const shown = await screenshot('debug-live', row.description);
+      assert.notEqual(shown, false, `the tree did not show "${row.description}" within 10 s`);
       if (session) await vscode.debug.stopDebugging(session);
     },
   },

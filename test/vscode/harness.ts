@@ -2,7 +2,7 @@
 // bundles them and passes them as extensionTestsPath). Each test is a named async function; they run in
 // order, each result is logged as "ok N name" / "not ok N name", then "N passed, M failed". The returned
 // run() rejects when any test failed, which makes the workbench report exit code 1.
-import { appendFileSync, existsSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 export interface E2ETest {
@@ -27,22 +27,26 @@ export function log(line: string): void {
  * Asks run.mjs for a screenshot of the workbench as it is now, and waits until it is taken (at most
  * 15 s): test-results/vscode/<name>.png. Without a name it is the suite's own (run.mjs --screenshot,
  * else the module's name), which suite() takes after the last test, while the extension host still runs.
- * Does nothing when not run by run.mjs.
+ * With `showing`, run.mjs first waits (at most 10 s) for that text to be on the page, outside
+ * webviews: what the extension's API returned must also be what a user sees. Resolves to whether
+ * it was shown, or undefined when not asked or not run by run.mjs (then it does nothing).
  */
-export async function screenshot(name?: string): Promise<void> {
-  if (!CONTROL_DIR) return;
+export async function screenshot(name?: string, showing?: string): Promise<boolean | undefined> {
+  if (!CONTROL_DIR) return undefined;
   const request = path.join(CONTROL_DIR, `${process.pid}-${++shotCount}.json`);
-  writeFileSync(request + '.tmp', JSON.stringify({ name: name ?? null }));
+  writeFileSync(request + '.tmp', JSON.stringify({ name: name ?? null, showing: showing ?? null }));
   // rename() makes the request appear complete: run.mjs never reads a half-written file.
   renameSync(request + '.tmp', request);
-  const end = Date.now() + 15_000;
+  const end = Date.now() + (showing === undefined ? 15_000 : 25_000);
   while (!existsSync(request + '.done')) {
     if (Date.now() > end) {
       log(`  # screenshot ${name ?? ''} not taken within 15 s`);
-      return;
+      return undefined;
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  if (showing === undefined) return undefined;
+  return readFileSync(request + '.done', 'utf8') === 'shown';
 }
 
 const indent = (text: string) =>
