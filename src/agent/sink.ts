@@ -34,10 +34,9 @@ export class Encoded {
  * piece made once. The file copies their bytes, so no string is made for it to collect.
  */
 export function emitEvent(head: Encoded, rid: Encoded, tail: Encoded): void {
-  const ms = Date.now();
-  if (ms !== stampMs) setStamp(ms);
+  const t = stamp(); // stampBytes is the same instant
   sink.file?.writeParts(head.bytes, stampBytes, rid.bytes, tail.bytes);
-  sink.control?.send(`${head.text}${stampText}${rid.text}${tail.text}`);
+  sink.control?.send(`${head.text}${t}${rid.text}${tail.text}`);
 }
 
 export function flush(): void {

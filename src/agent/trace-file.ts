@@ -65,9 +65,7 @@ export class TraceFile {
     this.schedule();
   }
 
-  readonly flush = (): void => {
-    this.flushBuffer();
-  };
+  readonly flush = (): void => this.flushBuffer();
 
   private flushBuffer(): void {
     let written = 0;

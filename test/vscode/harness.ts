@@ -25,7 +25,7 @@ export function log(line: string): void {
 
 /**
  * Asks run.mjs for a screenshot of the workbench as it is now, and waits until it is taken (at most
- * 15 s): test-results/vscode/<name>.png. Without a name it is the suite's own (run.mjs --screenshot,
+ * 15 s, 25 with `showing`): test-results/vscode/<name>.png. Without a name it is the suite's own (run.mjs --screenshot,
  * else the module's name), which suite() takes after the last test, while the extension host still runs.
  * With `showing`, run.mjs first waits (at most 10 s) for that text to be on the page, outside
  * webviews: what the extension's API returned must also be what a user sees. Resolves to whether
@@ -37,10 +37,11 @@ export async function screenshot(name?: string, showing?: string): Promise<boole
   writeFileSync(request + '.tmp', JSON.stringify({ name: name ?? null, showing: showing ?? null }));
   // rename() makes the request appear complete: run.mjs never reads a half-written file.
   renameSync(request + '.tmp', request);
-  const end = Date.now() + (showing === undefined ? 15_000 : 25_000);
+  const waitS = showing === undefined ? 15 : 25;
+  const end = Date.now() + waitS * 1000;
   while (!existsSync(request + '.done')) {
     if (Date.now() > end) {
-      log(`  # screenshot ${name ?? ''} not taken within 15 s`);
+      log(`  # screenshot ${name ?? ''} not taken within ${waitS} s`);
       return undefined;
     }
     await new Promise((r) => setTimeout(r, 100));
