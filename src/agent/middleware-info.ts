@@ -2,7 +2,7 @@
 // function is defined (an inspector round trip, so never on the hot path of an untraced app).
 import type { ExitOutcome, RuntimeLoc, RuntimeMiddleware } from '../protocol/agent-messages';
 import { definedAt } from './locations';
-import { Encoded } from './sink';
+import { Encoded, sink } from './sink';
 import { unwrap } from './wrap';
 
 export class MiddlewareInfo {
@@ -22,6 +22,7 @@ export class MiddlewareInfo {
   ) {
     this.name = name ?? nameOf(fn);
     this.nameJson = JSON.stringify(this.name);
+    if (sink.on) this.makeTails();
   }
 
   get definedAt(): RuntimeLoc {
@@ -32,25 +33,39 @@ export class MiddlewareInfo {
     return { name: this.name, definedAt: this.definedAt };
   }
 
+  // With a trace on, the tails are made with the info, when the function is first seen: made on
+  // first use instead, the making (an inspector round trip) was inlined into every traced call.
+  private makeTails(): void {
+    this.makeEnterTail();
+    this.exitNext = this.makeExitTail('next');
+    this.exitResponse = this.makeExitTail('response');
+    this.exitError = this.makeExitTail('error');
+    this.exitPending = this.makeExitTail('pending');
+  }
+
   /** The constant tail of this function's `enter` line. */
   get enterTail(): Encoded {
-    return (this.enterJson ??= new Encoded(
-      `,"name":${this.nameJson},"definedAt":${JSON.stringify(this.definedAt)}}\n`,
-    ));
+    return this.enterJson ?? this.makeEnterTail();
   }
 
   /** The constant tail of this function's `exit` line with `outcome`. */
   exitTail(outcome: ExitOutcome): Encoded {
     switch (outcome) {
       case 'next':
-        return (this.exitNext ??= this.makeExitTail(outcome));
+        return this.exitNext ?? (this.exitNext = this.makeExitTail(outcome));
       case 'response':
-        return (this.exitResponse ??= this.makeExitTail(outcome));
+        return this.exitResponse ?? (this.exitResponse = this.makeExitTail(outcome));
       case 'error':
-        return (this.exitError ??= this.makeExitTail(outcome));
+        return this.exitError ?? (this.exitError = this.makeExitTail(outcome));
       case 'pending':
-        return (this.exitPending ??= this.makeExitTail(outcome));
+        return this.exitPending ?? (this.exitPending = this.makeExitTail(outcome));
     }
+  }
+
+  private makeEnterTail(): Encoded {
+    return (this.enterJson = new Encoded(
+      `,"name":${this.nameJson},"definedAt":${JSON.stringify(this.definedAt)}}\n`,
+    ));
   }
 
   private makeExitTail(outcome: ExitOutcome): Encoded {

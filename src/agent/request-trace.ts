@@ -6,12 +6,11 @@ import type { ExitOutcome } from '../protocol/agent-messages';
 import type { MiddlewareInfo } from './middleware-info';
 import { breakKinds, breakOn } from './breaks';
 import { doubleResponse } from './response-hooks';
-import { emit, emitEvent, Encoded, sink, stamp, stampedMs } from './sink';
+import { emit, emitEvent, emitRequest, Encoded, sink, stamp, stampedMs } from './sink';
 import { clock, watch, unwatch } from './hang-watch';
 
 let nextRid = 1;
 const NO_FRAMES: Frame[] = [];
-const NO_RID = new Encoded('');
 const ENTER = new Encoded('{"type":"enter","t":');
 const EXIT = new Encoded('{"type":"exit","t":');
 const FINISH = new Encoded('{"type":"finish","t":');
@@ -50,8 +49,6 @@ export class RequestTrace {
   pendingError: { from: Frame; message: string } | undefined;
   /** Every invocation of the request so far, in order: the chain as it ran. */
   frames: Frame[] = [];
-  /** `,"rid":N` for the trace lines, made once per request (only when there are lines to write). */
-  readonly ridJson = sink.on ? new Encoded(`,"rid":${this.rid}`) : NO_RID;
 
   constructor(
     readonly method: string,
@@ -87,11 +84,7 @@ export function startRequest(
   fallbackHandler: string,
 ): RequestTrace {
   const trace = new RequestTrace(method, url, res, fallbackHandler);
-  if (sink.on) {
-    emit(
-      `{"type":"request","t":${stamp()}${trace.ridJson.text},"method":${JSON.stringify(method)},"url":${JSON.stringify(url)}}\n`,
-    );
-  }
+  if (sink.on) emitRequest(trace.rid, method, url);
   watch(trace);
   return trace;
 }
@@ -102,7 +95,7 @@ export function enter(trace: RequestTrace, info: MiddlewareInfo): Frame {
   trace.lastEntered = frame;
   trace.frames.push(frame);
   if (sink.on) {
-    emitEvent(ENTER, trace.ridJson, info.enterTail);
+    emitEvent(ENTER, trace.rid, info.enterTail);
     trace.lastActivity = stampedMs();
   } else trace.lastActivity = clock.now;
   return frame;
@@ -135,7 +128,7 @@ export function errorReached(trace: RequestTrace, to: string): void {
   trace.pendingError = undefined;
   if (sink.on) {
     emit(
-      `{"type":"error","t":${stamp()}${trace.ridJson.text},"from":${pending.from.info.nameJson},"to":${JSON.stringify(to)},"message":${JSON.stringify(pending.message)}}\n`,
+      `{"type":"error","t":${stamp()},"rid":${trace.rid},"from":${pending.from.info.nameJson},"to":${JSON.stringify(to)},"message":${JSON.stringify(pending.message)}}\n`,
     );
   }
 }
@@ -162,7 +155,7 @@ export function finishRequest(trace: RequestTrace, answered: boolean): void {
     frame.outcome = answered && frame === responder ? 'response' : 'pending';
     if (sink.on) emitExit(frame, frame.outcome);
   }
-  if (sink.on) emitEvent(FINISH, trace.ridJson, finishTail(status));
+  if (sink.on) emitEvent(FINISH, trace.rid, finishTail(status));
   // Work the request's middleware scheduled keeps their frames, and with them this trace: a
   // keep-alive socket's timer, re-armed after each response, holds the last one for seconds.
   // Only a pause shows the whole chain again, so without break kinds it is let go here.
@@ -178,15 +171,16 @@ export function markPending(trace: RequestTrace): void {
 }
 
 function emitExit(frame: Frame, outcome: ExitOutcome): void {
-  emitEvent(EXIT, frame.trace.ridJson, frame.info.exitTail(outcome));
+  emitEvent(EXIT, frame.trace.rid, frame.info.exitTail(outcome));
 }
 
 function finishTail(status: number): Encoded {
-  let tail = finishTails.get(status);
-  if (!tail) {
-    tail = new Encoded(`,"status":${status}}\n`);
-    if (finishTails.size < 64) finishTails.set(status, tail);
-  }
+  return finishTails.get(status) ?? newFinishTail(status);
+}
+
+function newFinishTail(status: number): Encoded {
+  const tail = new Encoded(`,"status":${status}}\n`);
+  if (finishTails.size < 64) finishTails.set(status, tail);
   return tail;
 }
 

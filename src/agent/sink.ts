@@ -30,37 +30,40 @@ export class Encoded {
 }
 
 /**
- * The hot lines, two dozen per request (enter, exit, finish): `head` + t + `rid` + `tail`, each
- * piece made once. The file copies their bytes, so no string is made for it to collect.
+ * The hot lines, two dozen per request (enter, exit, finish): `head` + t + `,"rid":N` + `tail`,
+ * the pieces made once each. The file keeps references and numbers (TraceFile.event).
  */
-export function emitEvent(head: Encoded, rid: Encoded, tail: Encoded): void {
-  const t = stamp(); // stampBytes is the same instant
-  sink.file?.writeParts(head.bytes, stampBytes, rid.bytes, tail.bytes);
-  sink.control?.send(`${head.text}${t}${rid.text}${tail.text}`);
+export function emitEvent(head: Encoded, rid: number, tail: Encoded): void {
+  const t = stamp();
+  // the control socket's text in a function of its own: this one is inlined into every traced call
+  if (sink.file !== undefined) sink.file.event(head.bytes, t, rid, tail.bytes);
+  if (sink.control !== undefined) sendEvent(sink.control, head, t, rid, tail);
+}
+
+function sendEvent(control: ControlChannel, head: Encoded, t: number, rid: number, tail: Encoded): void {
+  control.send(`${head.text}${t},"rid":${rid}${tail.text}`);
+}
+
+/** The `request` line: the file formats it later, from the method and url it keeps. */
+export function emitRequest(rid: number, method: string, url: string): void {
+  const t = stamp();
+  sink.file?.request(t, rid, method, url);
+  sink.control?.send(
+    `{"type":"request","t":${t},"rid":${rid},"method":${JSON.stringify(method)},"url":${JSON.stringify(url)}}\n`,
+  );
 }
 
 export function flush(): void {
   sink.file?.flush();
 }
 
-// A request's two dozen lines mostly fall in the same millisecond: its text is made once.
-let stampMs = 0;
-let stampText = '0';
-let stampBytes: Uint8Array = Buffer.from('0');
+let lastStamp = 0;
 
-function setStamp(ms: number): void {
-  stampMs = ms;
-  stampText = `${ms}`;
-  stampBytes = Buffer.from(stampText, 'latin1');
-}
-
-/** Date.now() as the text of a line's `t`; `stampedMs()` is the same instant as a number. */
-export function stamp(): string {
-  const ms = Date.now();
-  if (ms !== stampMs) setStamp(ms);
-  return stampText;
+/** Date.now(), for a line's `t`; `stampedMs()` gives it again. */
+export function stamp(): number {
+  return (lastStamp = Date.now());
 }
 
 export function stampedMs(): number {
-  return stampMs;
+  return lastStamp;
 }

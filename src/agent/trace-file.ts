@@ -1,73 +1,179 @@
-// MWCHAIN_TRACE: JSON lines appended to a file. The hot lines come as pieces already encoded
-// (writeParts) and are copied into one buffer, so tracing a request makes no strings to collect;
-// other lines are encoded into it. The buffer is written every few milliseconds: one write for
-// many requests. Findings, a dying process (uncaught exception, unhandled
-// rejection) and exit flush at once, so a crash right after an event still leaves it in the
-// file; only a kill the process cannot see loses the last few milliseconds.
+// MWCHAIN_TRACE: JSON lines appended to a file. A request writes two dozen lines while the app
+// waits, so where they happen they are only noted: references to their pieces (the constant ones
+// already UTF-8) and their numbers (t and rid). A few requests' lines at a time are then copied
+// into one buffer in one loop, and the buffer is written when full or every few milliseconds:
+// the same copies cost less in a loop of their own than spread between the app's calls (the
+// agent bench, measured against the copies made where the lines happen: trace to a file from
+// 0.85-0.88 to 0.88-0.91 of the bare app's CPU time). Findings, a dying process (uncaught
+// exception, unhandled rejection) and exit flush at once, so a crash right after an event still
+// leaves it in the file; only a kill the process cannot see loses the last few milliseconds.
 import * as fs from 'node:fs';
 import { context } from './context';
 import { stepAside } from './safety';
 
 const FLUSH_MS = 20;
-const BUFFER_BYTES = 256 * 1024;
+// small enough to stay in the cache between the copies into it and the write out of it
+const BUFFER_BYTES = 32 * 1024;
+/** Lines noted before they are formatted: about ten requests of an Express app with a dozen middleware. */
+const NOTED_LINES = 256;
+
+// What a noted line is; its slots: pieces[2i], pieces[2i + 1], numbers[2i], numbers[2i + 1].
+/** A whole line of text: pieces[2i]. */
+const TEXT = 0;
+/** head (bytes), tail (bytes), t, rid: `head` t `,"rid":` rid `tail`. */
+const EVENT = 1;
+/** method, url (strings), t, rid: a `request` line. */
+const REQUEST = 2;
+
+const RID_KEY = Buffer.from(',"rid":', 'latin1');
+const REQUEST_HEAD = Buffer.from('{"type":"request","t":', 'latin1');
 
 export class TraceFile {
   private readonly fd: number;
   private readonly buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   private used = 0;
   private scheduled = false;
+  private readonly kinds = new Uint8Array(NOTED_LINES);
+  private readonly pieces: (Uint8Array | string | null)[] = new Array(2 * NOTED_LINES).fill(null);
+  private readonly numbers = new Float64Array(2 * NOTED_LINES);
+  private noted = 0;
+  // `t,"rid":rid` of the last line formatted: a request's lines mostly share it. One array per
+  // length, rewritten in place (putEvent copies it out at once): no allocation per request.
+  private t = -1;
+  private rid = -1;
+  private middle: Uint8Array = RID_KEY;
+  private readonly middles: Uint8Array[] = [];
+  /** `,"method":"GET","url":` and the like, made once per method. */
+  private readonly methodPieces = new Map<string, Buffer>();
 
   constructor(readonly file: string) {
     this.fd = fs.openSync(file, 'a');
   }
 
+  /** The line `head` t `,"rid":` rid `tail`, with `tail` ending in its newline. */
+  event(head: Uint8Array, t: number, rid: number, tail: Uint8Array): void {
+    this.note(EVENT, head, tail, t, rid);
+  }
+
+  /** The `request` line. */
+  request(t: number, rid: number, method: string, url: string): void {
+    this.note(REQUEST, method, url, t, rid);
+  }
+
+  /** `line` is one JSON object and its newline. */
   write(line: string): void {
-    // a UTF-8 byte count never exceeds three per UTF-16 unit
-    if (this.used + line.length * 3 > this.buffer.length) {
-      this.flushBuffer();
-      if (line.length * 3 > this.buffer.length) {
-        fs.writeSync(this.fd, line);
-        return;
-      }
-    }
-    this.used += this.buffer.write(line, this.used);
-    this.schedule();
+    this.note(TEXT, line, null, 0, 0);
+  }
+
+  /** Writes every line noted so far. */
+  readonly flush = (): void => {
+    this.format();
+    this.writeBuffer();
+  };
+
+  private note(
+    kind: number,
+    a: Uint8Array | string,
+    b: Uint8Array | string | null,
+    t: number,
+    rid: number,
+  ): void {
+    const line = this.noted;
+    this.kinds[line] = kind;
+    this.pieces[2 * line] = a;
+    this.pieces[2 * line + 1] = b;
+    this.numbers[2 * line] = t;
+    this.numbers[2 * line + 1] = rid;
+    if ((this.noted = line + 1) === NOTED_LINES) this.format();
+    if (!this.scheduled) this.schedule();
   }
 
   private schedule(): void {
-    if (!this.scheduled) {
-      this.scheduled = true;
-      // outside the request's async context: the timer must not keep a middleware's frame alive
-      context.exit(() => setTimeout(this.flushSoon, FLUSH_MS).unref());
-    }
+    this.scheduled = true;
+    // outside the request's async context: the timer must not keep a middleware's frame alive
+    context.exit(() => setTimeout(this.flushSoon, FLUSH_MS).unref());
   }
 
-  /** One line given in pieces already encoded: copied into the buffer, with no string made. */
-  writeParts(a: Uint8Array, b: Uint8Array, c: Uint8Array, d: Uint8Array): void {
-    const size = a.length + b.length + c.length + d.length;
-    if (this.used + size > this.buffer.length) {
-      this.flushBuffer();
-      if (size > this.buffer.length) {
-        for (const part of [a, b, c, d]) fs.writeSync(this.fd, part);
+  private format(): void {
+    const { kinds, pieces, numbers } = this;
+    const count = this.noted;
+    this.noted = 0;
+    for (let line = 0; line < count; line++) {
+      const i = 2 * line;
+      const kind = kinds[line];
+      if (kind === EVENT) {
+        this.putEvent(
+          pieces[i] as Uint8Array,
+          this.middleFor(numbers[i], numbers[i + 1]),
+          pieces[i + 1] as Uint8Array,
+        );
+      } else if (kind === REQUEST) {
+        this.putRequest(pieces[i] as string, pieces[i + 1] as string, numbers[i], numbers[i + 1]);
+      } else this.putText(pieces[i] as string);
+    }
+    pieces.fill(null, 0, 2 * count); // the noted text is the app's (its urls): let it go
+  }
+
+  /** The bytes of `t,"rid":rid`, made anew only when one of them changed. */
+  private middleFor(t: number, rid: number): Uint8Array {
+    if (t !== this.t || rid !== this.rid) {
+      this.t = t;
+      this.rid = rid;
+      const tEnd = digitCount(t);
+      const length = tEnd + RID_KEY.length + digitCount(rid);
+      const middle = (this.middles[length] ??= new Uint8Array(length));
+      putDigits(middle, tEnd, t);
+      for (let k = 0; k < RID_KEY.length; k++) middle[tEnd + k] = RID_KEY[k];
+      putDigits(middle, middle.length, rid);
+      this.middle = middle;
+    }
+    return this.middle;
+  }
+
+  private putEvent(head: Uint8Array, middle: Uint8Array, tail: Uint8Array): void {
+    const size = head.length + middle.length + tail.length;
+    if (this.used + size > BUFFER_BYTES) {
+      this.writeBuffer();
+      if (size > BUFFER_BYTES) {
+        for (const part of [head, middle, tail]) fs.writeSync(this.fd, part);
         return;
       }
     }
     const buffer = this.buffer;
     let at = this.used;
-    buffer.set(a, at);
-    at += a.length;
-    buffer.set(b, at);
-    at += b.length;
-    buffer.set(c, at);
-    at += c.length;
-    buffer.set(d, at);
-    this.used = at + d.length;
-    this.schedule();
+    buffer.set(head, at);
+    at += head.length;
+    buffer.set(middle, at);
+    at += middle.length;
+    buffer.set(tail, at);
+    this.used = at + tail.length;
   }
 
-  readonly flush = (): void => this.flushBuffer();
+  private putRequest(method: string, url: string, t: number, rid: number): void {
+    let methodPiece = this.methodPieces.get(method);
+    if (!methodPiece) {
+      methodPiece = Buffer.from(`,"method":${JSON.stringify(method)},"url":`);
+      // methods are few, but a client can send any token: keep the usual ones
+      if (this.methodPieces.size < 32) this.methodPieces.set(method, methodPiece);
+    }
+    const urlText = `${JSON.stringify(url)}}\n`;
+    this.putEvent(REQUEST_HEAD, this.middleFor(t, rid), methodPiece);
+    this.putText(urlText);
+  }
 
-  private flushBuffer(): void {
+  private putText(line: string): void {
+    // a UTF-8 byte count never exceeds three per UTF-16 unit
+    if (this.used + line.length * 3 > BUFFER_BYTES) {
+      this.writeBuffer();
+      if (line.length * 3 > BUFFER_BYTES) {
+        fs.writeSync(this.fd, line);
+        return;
+      }
+    }
+    this.used += this.buffer.write(line, this.used);
+  }
+
+  private writeBuffer(): void {
     let written = 0;
     while (written < this.used) written += fs.writeSync(this.fd, this.buffer, written, this.used - written);
     this.used = 0;
@@ -82,4 +188,21 @@ export class TraceFile {
       stepAside(error);
     }
   };
+}
+
+/** The number of decimal digits of `n`, a whole number from 0 up. */
+function digitCount(n: number): number {
+  let count = 1;
+  for (let power = 10; power <= n; power *= 10) count++;
+  return count;
+}
+
+/** Writes the digits of `n` (a whole number from 0 up) to `bytes`, ending just before `end`. */
+function putDigits(bytes: Uint8Array, end: number, n: number): void {
+  let at = end;
+  do {
+    const rest = Math.floor(n / 10);
+    bytes[--at] = 48 + n - rest * 10;
+    n = rest;
+  } while (n > 0);
 }

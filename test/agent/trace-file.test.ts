@@ -1,5 +1,5 @@
-// The trace file batches lines in memory and in a buffer: whatever the sizes, what lands in the
-// file is every line, whole and in order, and a flush writes everything written before it.
+// The trace file notes lines, formats them into a buffer and writes that: whatever the sizes,
+// the file gets every line, whole and in order, and a flush writes everything written before it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,31 +45,60 @@ test('a flush writes what came before it at once, not on the next timer', () => 
   });
 });
 
-test('lines given as encoded pieces and as text land whole and in order, whatever their sizes', () => {
+test('event, request and text lines land whole and in order, whatever their sizes, rids and times', () => {
   withFile((file) => {
     const trace = new TraceFile(file);
     const head = new Encoded('{"type":"enter","t":');
     const expected: string[] = [];
     for (let i = 0; i < 30_000; i++) {
-      const rid = new Encoded(`,"rid":${i}`);
+      // requests interleave, and a millisecond covers a few lines: the digits change, or not
+      const rid = i % 5 === 0 ? i : 1 + (i % 3);
+      const t = 1_700_000_000_000 + Math.floor(i / 4);
       // names not in ASCII: the pieces are UTF-8, not one byte per character
       const tail = new Encoded(`,"name":"caf\u00e9_\u65e5${i % 3}","definedAt":null}\n`);
-      const t = new Encoded(String(1_700_000_000_000 + i));
-      trace.writeParts(head.bytes, t.bytes, rid.bytes, tail.bytes);
-      expected.push(`${head.text}${t.text}${rid.text}${tail.text}`);
+      trace.event(head.bytes, t, rid, tail.bytes);
+      expected.push(`${head.text}${t},"rid":${rid}${tail.text}`);
+      if (i % 10 === 3) {
+        // escapes, text not in ASCII, and more methods than are kept
+        const method = i % 20 === 3 ? 'GET' : `M${i % 50}`;
+        const url = i % 30 === 3 ? `/q?"a"=\\b&c=caf\u00e9\u{1F600}/${i}` : `/items/${i}`;
+        trace.request(t, rid, method, url);
+        expected.push(`${JSON.stringify({ type: 'request', t, rid, method, url })}\n`);
+      }
       if (i % 1000 === 7) {
         const text = `${JSON.stringify({ type: 'finding', url: `/\u{1F600}/${i}` })}\n`;
         trace.write(text);
         expected.push(text);
       }
       if (i === 20_000) {
-        // one line larger than the buffer, in pieces
+        // one line larger than the buffer
         const huge = new Encoded(`,"name":"${'x'.repeat(300_000)}"}\n`);
-        trace.writeParts(head.bytes, t.bytes, rid.bytes, huge.bytes);
-        expected.push(`${head.text}${t.text}${rid.text}${huge.text}`);
+        trace.event(head.bytes, t, rid, huge.bytes);
+        expected.push(`${head.text}${t},"rid":${rid}${huge.text}`);
+        const url = `/${'y'.repeat(300_000)}`;
+        trace.request(t, rid, 'POST', url);
+        expected.push(`${JSON.stringify({ type: 'request', t, rid, method: 'POST', url })}\n`);
       }
     }
     trace.flush();
     assert.equal(readFileSync(file, 'utf8'), expected.join(''));
+  });
+});
+
+test('a flush writes the event lines noted before it, and lets go of their text', () => {
+  withFile((file) => {
+    const trace = new TraceFile(file);
+    const head = new Encoded('{"type":"exit","t":');
+    const tail = new Encoded(',"name":"auth","outcome":"next"}\n');
+    trace.write('{"type":"request"}\n');
+    trace.event(head.bytes, 5, 1, tail.bytes);
+    assert.equal(readFileSync(file, 'utf8'), '');
+    trace.flush();
+    const both = '{"type":"request"}\n{"type":"exit","t":5,"rid":1,"name":"auth","outcome":"next"}\n';
+    assert.equal(readFileSync(file, 'utf8'), both);
+    trace.flush();
+    assert.equal(readFileSync(file, 'utf8'), both);
+    const noted = (trace as unknown as { pieces: unknown[] }).pieces;
+    assert.ok(noted.every((piece) => piece === null));
   });
 });
