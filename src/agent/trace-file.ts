@@ -1,6 +1,6 @@
 // MWCHAIN_TRACE: JSON lines appended to a file. A request writes two dozen lines while the app
 // waits, so where they happen they are only noted: references to their pieces (the constant ones
-// already UTF-8) and their numbers (t and rid). A few requests' lines at a time are then copied
+// already UTF-8) and their numbers (t and rid). A few dozen requests' lines at a time are copied
 // into one buffer in one loop, and the buffer is written when full or every few milliseconds:
 // the same copies cost less in a loop of their own than spread between the app's calls (the
 // agent bench, measured against the copies made where the lines happen: trace to a file from
@@ -12,10 +12,11 @@ import { context } from './context';
 import { stepAside } from './safety';
 
 const FLUSH_MS = 20;
-// small enough to stay in the cache between the copies into it and the write out of it
-const BUFFER_BYTES = 32 * 1024;
-/** Lines noted before they are formatted: about ten requests of an Express app with a dozen middleware. */
-const NOTED_LINES = 256;
+// Few, large writes: appending to a file on ext4 here cost about 0.46 µs of system time per
+// request's lines when written 32 KB at a time, 0.28 µs at 256 KB.
+const BUFFER_BYTES = 256 * 1024;
+/** Lines noted before they are formatted: about forty requests of an app with ten middleware. */
+const NOTED_LINES = 1024;
 
 // What a noted line is; its slots: pieces[2i], pieces[2i + 1], numbers[2i], numbers[2i + 1].
 /** A whole line of text: pieces[2i]. */
