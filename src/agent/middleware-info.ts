@@ -2,17 +2,17 @@
 // function is defined (an inspector round trip, so never on the hot path of an untraced app).
 import type { ExitOutcome, RuntimeLoc, RuntimeMiddleware } from '../protocol/agent-messages';
 import { definedAt } from './locations';
-import { Encoded, sink } from './sink';
+import { ENTER_HEAD, EXIT_HEAD, LineShape, sink } from './sink';
 import { unwrap } from './wrap';
 
 export class MiddlewareInfo {
   private loc: RuntimeLoc | undefined;
-  private enterJson: Encoded | undefined;
+  private enter: LineShape | undefined;
   // one field per outcome: a lookup keyed by the outcome would be a megamorphic keyed load
-  private exitNext: Encoded | undefined;
-  private exitResponse: Encoded | undefined;
-  private exitError: Encoded | undefined;
-  private exitPending: Encoded | undefined;
+  private exitNext: LineShape | undefined;
+  private exitResponse: LineShape | undefined;
+  private exitError: LineShape | undefined;
+  private exitPending: LineShape | undefined;
   readonly name: string;
   readonly nameJson: string;
 
@@ -22,7 +22,7 @@ export class MiddlewareInfo {
   ) {
     this.name = name ?? nameOf(fn);
     this.nameJson = JSON.stringify(this.name);
-    if (sink.on) this.makeTails();
+    if (sink.on) this.makeLines();
   }
 
   get definedAt(): RuntimeLoc {
@@ -33,43 +33,44 @@ export class MiddlewareInfo {
     return { name: this.name, definedAt: this.definedAt };
   }
 
-  // With a trace on, the tails are made with the info, when the function is first seen: made on
+  // With a trace on, the lines are made with the info, when the function is first seen: made on
   // first use instead, the making (an inspector round trip) was inlined into every traced call.
-  private makeTails(): void {
-    this.makeEnterTail();
-    this.exitNext = this.makeExitTail('next');
-    this.exitResponse = this.makeExitTail('response');
-    this.exitError = this.makeExitTail('error');
-    this.exitPending = this.makeExitTail('pending');
+  private makeLines(): void {
+    this.makeEnterLine();
+    this.exitNext = this.makeExitLine('next');
+    this.exitResponse = this.makeExitLine('response');
+    this.exitError = this.makeExitLine('error');
+    this.exitPending = this.makeExitLine('pending');
   }
 
-  /** The constant tail of this function's `enter` line. */
-  get enterTail(): Encoded {
-    return this.enterJson ?? this.makeEnterTail();
+  /** This function's `enter` line. */
+  get enterLine(): LineShape {
+    return this.enter ?? this.makeEnterLine();
   }
 
-  /** The constant tail of this function's `exit` line with `outcome`. */
-  exitTail(outcome: ExitOutcome): Encoded {
+  /** This function's `exit` line with `outcome`. */
+  exitLine(outcome: ExitOutcome): LineShape {
     switch (outcome) {
       case 'next':
-        return this.exitNext ?? (this.exitNext = this.makeExitTail(outcome));
+        return this.exitNext ?? (this.exitNext = this.makeExitLine(outcome));
       case 'response':
-        return this.exitResponse ?? (this.exitResponse = this.makeExitTail(outcome));
+        return this.exitResponse ?? (this.exitResponse = this.makeExitLine(outcome));
       case 'error':
-        return this.exitError ?? (this.exitError = this.makeExitTail(outcome));
+        return this.exitError ?? (this.exitError = this.makeExitLine(outcome));
       case 'pending':
-        return this.exitPending ?? (this.exitPending = this.makeExitTail(outcome));
+        return this.exitPending ?? (this.exitPending = this.makeExitLine(outcome));
     }
   }
 
-  private makeEnterTail(): Encoded {
-    return (this.enterJson = new Encoded(
+  private makeEnterLine(): LineShape {
+    return (this.enter = new LineShape(
+      ENTER_HEAD,
       `,"name":${this.nameJson},"definedAt":${JSON.stringify(this.definedAt)}}\n`,
     ));
   }
 
-  private makeExitTail(outcome: ExitOutcome): Encoded {
-    return new Encoded(`,"name":${this.nameJson},"outcome":"${outcome}"}\n`);
+  private makeExitLine(outcome: ExitOutcome): LineShape {
+    return new LineShape(EXIT_HEAD, `,"name":${this.nameJson},"outcome":"${outcome}"}\n`);
   }
 }
 

@@ -6,16 +6,13 @@ import type { ExitOutcome } from '../protocol/agent-messages';
 import type { MiddlewareInfo } from './middleware-info';
 import { breakKinds, breakOn } from './breaks';
 import { doubleResponse } from './response-hooks';
-import { emit, emitEvent, emitRequest, Encoded, sink, stamp, stampedMs } from './sink';
+import { emit, emitEvent, emitRequest, FINISH_HEAD, LineShape, sink, stamp, stampedMs } from './sink';
 import { clock, watch, unwatch } from './hang-watch';
 
 let nextRid = 1;
 const NO_FRAMES: Frame[] = [];
-const ENTER = new Encoded('{"type":"enter","t":');
-const EXIT = new Encoded('{"type":"exit","t":');
-const FINISH = new Encoded('{"type":"finish","t":');
-/** The `finish` line's tail for the usual statuses, made once each. */
-const finishTails = new Map<number, Encoded>();
+/** The `finish` line of each status, made once: Node allows 100-999, so at most 901 with 0. */
+const finishLines = new Map<number, LineShape>();
 
 export class Frame {
   outcome: ExitOutcome | undefined;
@@ -95,7 +92,7 @@ export function enter(trace: RequestTrace, info: MiddlewareInfo): Frame {
   trace.lastEntered = frame;
   trace.frames.push(frame);
   if (sink.on) {
-    emitEvent(ENTER, trace.rid, info.enterTail);
+    emitEvent(info.enterLine, trace.rid);
     trace.lastActivity = stampedMs();
   } else trace.lastActivity = clock.now;
   return frame;
@@ -155,7 +152,7 @@ export function finishRequest(trace: RequestTrace, answered: boolean): void {
     frame.outcome = answered && frame === responder ? 'response' : 'pending';
     if (sink.on) emitExit(frame, frame.outcome);
   }
-  if (sink.on) emitEvent(FINISH, trace.rid, finishTail(status));
+  if (sink.on) emitEvent(finishLine(status), trace.rid);
   // Work the request's middleware scheduled keeps their frames, and with them this trace: a
   // keep-alive socket's timer, re-armed after each response, holds the last one for seconds.
   // Only a pause shows the whole chain again, so without break kinds it is let go here.
@@ -171,17 +168,17 @@ export function markPending(trace: RequestTrace): void {
 }
 
 function emitExit(frame: Frame, outcome: ExitOutcome): void {
-  emitEvent(EXIT, frame.trace.rid, frame.info.exitTail(outcome));
+  emitEvent(frame.info.exitLine(outcome), frame.trace.rid);
 }
 
-function finishTail(status: number): Encoded {
-  return finishTails.get(status) ?? newFinishTail(status);
+function finishLine(status: number): LineShape {
+  return finishLines.get(status) ?? newFinishLine(status);
 }
 
-function newFinishTail(status: number): Encoded {
-  const tail = new Encoded(`,"status":${status}}\n`);
-  if (finishTails.size < 64) finishTails.set(status, tail);
-  return tail;
+function newFinishLine(status: number): LineShape {
+  const line = new LineShape(FINISH_HEAD, `,"status":${status}}\n`);
+  if (finishLines.size < 1024) finishLines.set(status, line);
+  return line;
 }
 
 export function messageOf(error: unknown): string {

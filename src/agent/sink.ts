@@ -21,27 +21,44 @@ export function emit(line: string): void {
   sink.control?.send(line);
 }
 
-/** A constant piece of trace lines, as text (the control channel's) and as UTF-8 (the file's). */
-export class Encoded {
-  readonly bytes: Uint8Array;
-  constructor(readonly text: string) {
-    this.bytes = Buffer.from(text, 'utf8');
+export const ENTER_HEAD = '{"type":"enter","t":';
+export const EXIT_HEAD = '{"type":"exit","t":';
+export const FINISH_HEAD = '{"type":"finish","t":';
+
+/**
+ * One kind of hot line, two dozen per request (a middleware's `enter`, its `exit` with one
+ * outcome, a `finish` with one status): `head` + t + `,"rid":` + rid + `tail`, the constant
+ * pieces made once, as text (the control socket's) and as UTF-8 (the trace file's).
+ */
+export class LineShape {
+  readonly head: Uint8Array;
+  readonly tail: Uint8Array;
+  /**
+   * The trace file's copy of the whole line, with room for a middle (t and rid) of
+   * `wholeMiddle` bytes that it fills in: made when first needed, remade when that length changes.
+   */
+  whole: Uint8Array | undefined = undefined;
+  wholeMiddle = -1;
+
+  constructor(
+    readonly headText: string,
+    readonly tailText: string,
+  ) {
+    this.head = Buffer.from(headText, 'utf8');
+    this.tail = Buffer.from(tailText, 'utf8');
   }
 }
 
-/**
- * The hot lines, two dozen per request (enter, exit, finish): `head` + t + `,"rid":N` + `tail`,
- * the pieces made once each. The file keeps references and numbers (TraceFile.event).
- */
-export function emitEvent(head: Encoded, rid: number, tail: Encoded): void {
+/** A hot line: the file keeps a reference to its shape and its numbers (TraceFile.event). */
+export function emitEvent(shape: LineShape, rid: number): void {
   const t = stamp();
   // the control socket's text in a function of its own: this one is inlined into every traced call
-  if (sink.file !== undefined) sink.file.event(head.bytes, t, rid, tail.bytes);
-  if (sink.control !== undefined) sendEvent(sink.control, head, t, rid, tail);
+  if (sink.file !== undefined) sink.file.event(shape, t, rid);
+  if (sink.control !== undefined) sendEvent(sink.control, shape, t, rid);
 }
 
-function sendEvent(control: ControlChannel, head: Encoded, t: number, rid: number, tail: Encoded): void {
-  control.send(`${head.text}${t},"rid":${rid}${tail.text}`);
+function sendEvent(control: ControlChannel, shape: LineShape, t: number, rid: number): void {
+  control.send(`${shape.headText}${t},"rid":${rid}${shape.tailText}`);
 }
 
 /** The `request` line: the file formats it later, from the method and url it keeps. */

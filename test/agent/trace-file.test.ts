@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Encoded } from '../../src/agent/sink';
+import { LineShape } from '../../src/agent/sink';
 import { TraceFile } from '../../src/agent/trace-file';
 
 function withFile(run: (file: string) => void): void {
@@ -48,16 +48,20 @@ test('a flush writes what came before it at once, not on the next timer', () => 
 test('event, request and text lines land whole and in order, whatever their sizes, rids and times', () => {
   withFile((file) => {
     const trace = new TraceFile(file);
-    const head = new Encoded('{"type":"enter","t":');
+    const head = '{"type":"enter","t":';
+    // names not in ASCII: the pieces are UTF-8, not one byte per character
+    const shapes = [0, 1, 2].map(
+      (k) => new LineShape(head, `,"name":"caf\u00e9_\u65e5${k}","definedAt":null}\n`),
+    );
     const expected: string[] = [];
     for (let i = 0; i < 30_000; i++) {
       // requests interleave, and a millisecond covers a few lines: the digits change, or not
       const rid = i % 5 === 0 ? i : 1 + (i % 3);
       const t = 1_700_000_000_000 + Math.floor(i / 4);
-      // names not in ASCII: the pieces are UTF-8, not one byte per character
-      const tail = new Encoded(`,"name":"caf\u00e9_\u65e5${i % 3}","definedAt":null}\n`);
-      trace.event(head.bytes, t, rid, tail.bytes);
-      expected.push(`${head.text}${t},"rid":${rid}${tail.text}`);
+      // shapes seen before, with middles of another length than last time, and new ones
+      const shape = i % 11 === 0 ? new LineShape(head, `,"name":"n${i}"}\n`) : shapes[i % 3];
+      trace.event(shape, t, rid);
+      expected.push(`${head}${t},"rid":${rid}${shape.tailText}`);
       if (i % 10 === 3) {
         // escapes, text not in ASCII, and more methods than are kept
         const method = i % 20 === 3 ? 'GET' : `M${i % 50}`;
@@ -72,9 +76,9 @@ test('event, request and text lines land whole and in order, whatever their size
       }
       if (i === 20_000) {
         // one line larger than the buffer
-        const huge = new Encoded(`,"name":"${'x'.repeat(300_000)}"}\n`);
-        trace.event(head.bytes, t, rid, huge.bytes);
-        expected.push(`${head.text}${t},"rid":${rid}${huge.text}`);
+        const huge = new LineShape(head, `,"name":"${'x'.repeat(300_000)}"}\n`);
+        trace.event(huge, t, rid);
+        expected.push(`${head}${t},"rid":${rid}${huge.tailText}`);
         const url = `/${'y'.repeat(300_000)}`;
         trace.request(t, rid, 'POST', url);
         expected.push(`${JSON.stringify({ type: 'request', t, rid, method: 'POST', url })}\n`);
@@ -85,20 +89,22 @@ test('event, request and text lines land whole and in order, whatever their size
   });
 });
 
-test('a flush writes the event lines noted before it, and lets go of their text', () => {
+test("a flush writes the event lines noted before it, and lets go of the app's text", () => {
   withFile((file) => {
     const trace = new TraceFile(file);
-    const head = new Encoded('{"type":"exit","t":');
-    const tail = new Encoded(',"name":"auth","outcome":"next"}\n');
+    const shape = new LineShape('{"type":"exit","t":', ',"name":"auth","outcome":"next"}\n');
     trace.write('{"type":"request"}\n');
-    trace.event(head.bytes, 5, 1, tail.bytes);
+    trace.request(4, 1, 'GET', '/private?token=abc');
+    trace.event(shape, 5, 1);
     assert.equal(readFileSync(file, 'utf8'), '');
     trace.flush();
-    const both = '{"type":"request"}\n{"type":"exit","t":5,"rid":1,"name":"auth","outcome":"next"}\n';
+    const both =
+      '{"type":"request"}\n{"type":"request","t":4,"rid":1,"method":"GET","url":"/private?token=abc"}\n' +
+      '{"type":"exit","t":5,"rid":1,"name":"auth","outcome":"next"}\n';
     assert.equal(readFileSync(file, 'utf8'), both);
     trace.flush();
     assert.equal(readFileSync(file, 'utf8'), both);
     const noted = (trace as unknown as { pieces: unknown[] }).pieces;
-    assert.ok(noted.every((piece) => piece === null));
+    assert.ok(noted.every((piece) => typeof piece !== 'string'));
   });
 });
