@@ -25,6 +25,7 @@ import {
 import { agentOverhead } from './agent-overhead/section.mjs';
 import { debugOverhead } from './debug-overhead/section.mjs';
 import { agentInstructions } from './agent-instructions/section.mjs';
+import { agentTrace } from './agent-trace/section.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORKSPACE_REL = path.relative(ROOT, DEFAULT_OUT);
@@ -39,6 +40,7 @@ const SECTIONS = [
   { name: 'webview', title: 'graph webview: 300-node render', run: graphRender },
   { name: 'activation', title: 'extension activation (code-server)', run: activationTime },
   { name: 'agent', title: 'runtime agent: server CPU per request', run: agentOverhead },
+  { name: 'agent-trace', title: "runtime agent: the trace's own work per request", run: agentTrace },
   {
     name: 'agent-instructions',
     title: 'runtime agent: instructions per request (valgrind)',

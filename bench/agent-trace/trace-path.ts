@@ -1,0 +1,97 @@
+// Run by the `agent-trace` section of bench/run.mjs (bundled): the trace's own work for one
+// request of the agent bench's app, alone in a loop, where the server's CPU time cannot single
+// it out. A request there writes 24 lines: `request`, `enter` and `exit` for each of its ten
+// middleware and its route handler, `finish`. Each step is timed on its own, alternating, and
+// the median of the repetitions printed as one JSON line:
+//   clock    the 24 readings of the clock (one per line's `t`), alone
+//   noted    the whole trace (clock, noting, formatting), written to /dev/null: no page cache
+//   file     the whole trace, appended to a file as MWCHAIN_TRACE does
+//
+//   node trace-path.cjs <dir for the trace file> <requests per repetition>
+import { rmSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  attachSinks,
+  emitEvent,
+  emitRequest,
+  ENTER_HEAD,
+  EXIT_HEAD,
+  FINISH_HEAD,
+  LineShape,
+  stamp,
+} from '../../src/agent/sink';
+import { TraceFile } from '../../src/agent/trace-file';
+
+const REPETITIONS = 9;
+const [dir, perRepetition] = process.argv.slice(2);
+const requests = Number(perRepetition) || 100_000;
+const traceFile = path.join(dir, 'trace.jsonl');
+
+// what MiddlewareInfo makes for the app's `step` middleware and its handler
+const lines: LineShape[] = [];
+for (let i = 0; i < 11; i++) {
+  const name = i < 10 ? 'step' : '<anonymous>';
+  const definedAt = { file: path.join(dir, 'app.cjs'), line: i < 10 ? 8 : 13, column: i < 10 ? 24 : 14 };
+  lines.push(new LineShape(ENTER_HEAD, `,"name":"${name}","definedAt":${JSON.stringify(definedAt)}}\n`));
+  lines.push(new LineShape(EXIT_HEAD, `,"name":"${name}","outcome":"${i < 10 ? 'next' : 'response'}"}\n`));
+}
+const finish = new LineShape(FINISH_HEAD, ',"status":200}\n');
+
+let rid = 1;
+function request(): void {
+  const r = rid++;
+  emitRequest(r, 'GET', '/');
+  for (const line of lines) emitEvent(line, r);
+  emitEvent(finish, r);
+}
+
+let clockSink = 0;
+function clockOnly(): void {
+  for (let i = 0; i < 24; i++) clockSink += stamp();
+}
+
+interface Sample {
+  wall: number;
+  user: number;
+  system: number;
+}
+
+function measure(run: () => void, sinkFile: TraceFile | undefined): Sample {
+  attachSinks(sinkFile, undefined);
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < requests; i++) run();
+  sinkFile?.flush();
+  const wall = Number(process.hrtime.bigint() - start) / requests;
+  const used = process.cpuUsage(cpu);
+  return { wall, user: (used.user * 1000) / requests, system: (used.system * 1000) / requests };
+}
+
+const steps = {
+  clock: () => measure(clockOnly, undefined),
+  noted: () => measure(request, new TraceFile('/dev/null')),
+  file: () => {
+    rmSync(traceFile, { force: true }); // each repetition appends to a new file, as a fresh bench generation does
+    return measure(request, new TraceFile(traceFile));
+  },
+};
+type Step = keyof typeof steps;
+const samples = new Map<Step, Sample[]>();
+for (let repetition = -1; repetition < REPETITIONS; repetition++) {
+  for (const step of Object.keys(steps) as Step[]) {
+    const sample = steps[step]();
+    if (repetition >= 0) samples.set(step, [...(samples.get(step) ?? []), sample]); // -1 warms up
+  }
+}
+rmSync(traceFile, { force: true });
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const result: Record<string, Sample> = {};
+for (const [step, list] of samples) {
+  result[step] = {
+    wall: median(list.map((s) => s.wall)),
+    user: median(list.map((s) => s.user)),
+    system: median(list.map((s) => s.system)),
+  };
+}
+console.log(JSON.stringify({ requests, repetitions: REPETITIONS, clockSink: clockSink > 0, ...result }));
