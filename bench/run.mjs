@@ -1,4 +1,3 @@
-import { plainTypeScriptApi } from '../scripts/plain-ts-plugin.mjs';
 import { build as esbuild } from 'esbuild';
 // `npm run bench`: builds the CLI, generates bench/.workspace if missing (or made by an older
 // generator), then runs each section below and prints its numbers. Timings are reported, never
@@ -26,6 +25,7 @@ import { agentOverhead } from './agent-overhead/section.mjs';
 import { debugOverhead } from './debug-overhead/section.mjs';
 import { agentInstructions } from './agent-instructions/section.mjs';
 import { agentTrace } from './agent-trace/section.mjs';
+import { bundleForNode } from './bundle.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORKSPACE_REL = path.relative(ROOT, DEFAULT_OUT);
@@ -234,16 +234,7 @@ async function incrementalUpdate(ctx) {
   const edits = 20;
   // Bundled like dist/extension.js, so the numbers are what the extension host sees.
   const bundle = path.join(os.tmpdir(), `mwchain-update-bench-${process.pid}.cjs`);
-  await esbuild({
-    entryPoints: [path.join(ROOT, 'bench', 'update-bench.ts')],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    logLevel: 'warning',
-    plugins: [plainTypeScriptApi],
-  });
+  await bundleForNode(path.join(ROOT, 'bench', 'update-bench.ts'), bundle);
   const r = spawnSync(process.execPath, [bundle, WORKSPACE_REL, String(edits)], {
     cwd: ROOT,
     encoding: 'utf8',

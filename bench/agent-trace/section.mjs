@@ -3,13 +3,12 @@
 // where a cost this size is within the noise between runs. It is the part of `agent, trace to
 // a file` that the trace's own code does; the rest of that variant's cost is the agent's with the
 // trace off, and whatever the trace's code changes in the app's (inlining, caches).
-import { build as esbuild } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { plainTypeScriptApi } from '../../scripts/plain-ts-plugin.mjs';
+import { bundleForNode } from '../bundle.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REQUESTS = 100_000;
@@ -19,16 +18,7 @@ export async function agentTrace(ctx) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mwchain-bench-trace-'));
   try {
     const bundle = path.join(dir, 'trace-path.cjs');
-    await esbuild({
-      entryPoints: [path.join(HERE, 'trace-path.ts')],
-      outfile: bundle,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      logLevel: 'warning',
-      plugins: [plainTypeScriptApi],
-    });
+    await bundleForNode(path.join(HERE, 'trace-path.ts'), bundle);
     const r = spawnSync(process.execPath, [bundle, dir, String(REQUESTS)], { encoding: 'utf8' });
     let result;
     try {
