@@ -24,6 +24,7 @@ export function emit(line: string): void {
 export const ENTER_HEAD = '{"type":"enter","t":';
 export const EXIT_HEAD = '{"type":"exit","t":';
 export const FINISH_HEAD = '{"type":"finish","t":';
+export const REQUEST_HEAD = '{"type":"request","t":';
 
 /**
  * One kind of hot line, two dozen per request (a middleware's `enter`, its `exit` with one
@@ -66,7 +67,7 @@ export function emitRequest(rid: number, method: string, url: string): void {
   const t = stamp();
   sink.file?.request(t, rid, method, url);
   sink.control?.send(
-    `{"type":"request","t":${t},"rid":${rid},"method":${JSON.stringify(method)},"url":${JSON.stringify(url)}}\n`,
+    `${REQUEST_HEAD}${t},"rid":${rid},"method":${JSON.stringify(method)},"url":${JSON.stringify(url)}}\n`,
   );
 }
 
