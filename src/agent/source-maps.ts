@@ -68,7 +68,8 @@ function baseUrl(scriptUrl: string): string {
   return pathToFileURL(path.resolve(scriptUrl)).href;
 }
 
-function toPath(url: string): string {
+/** A file URL as a path; anything else as it is. */
+export function toPath(url: string): string {
   if (url.startsWith('file:')) {
     try {
       return fileURLToPath(url);
@@ -77,6 +78,17 @@ function toPath(url: string): string {
     }
   }
   return url;
+}
+
+/**
+ * The URL in a script's last `//# sourceMappingURL=` comment (or the old `//@` and `/*#` forms),
+ * or '' when it has none: what V8 reports as the script's source map URL.
+ */
+export function sourceMapComment(text: string): string {
+  const match = /[/][/*][#@][ \t]+sourceMappingURL=([^\s'"]+?)[ \t]*(?:\*\/[ \t]*)?$/m.exec(
+    text.slice(Math.max(0, text.lastIndexOf('sourceMappingURL=') - 8)),
+  );
+  return match?.[1] ?? '';
 }
 
 function withSlash(root: string): string {
