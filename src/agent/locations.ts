@@ -1,21 +1,26 @@
 // Where a middleware function is defined, asked of V8 through an in-process inspector session
-// ([[FunctionLocation]] gives a script id and position). The script's URL comes first from V8's
-// best-effort coverage, which only reads the heap. Only a script it does not list (a TypeScript
-// file a loader compiled in memory, whose source map only V8 has seen; a script whose functions
-// the GC has flushed) is looked up through the Debugger domain: enabling it in a warm app costs
-// that app for the rest of its life (the agent bench, trace to a file: 0.87 of the bare app's
-// CPU time through the Debugger domain, 0.90 through coverage, in the same run). The domain is
-// enabled only for the moment of listing scripts: left enabled, this session would be the one a
-// `debugger` statement pauses, and nothing could resume it.
+// ([[FunctionLocation]] gives a script id and position). The script's URL comes from V8's
+// best-effort coverage, which only reads the heap, and its source map from Node (which records
+// maps when they are on, as tsx turns them on) or from the file, once the file is checked to be
+// the code V8 ran. Only the rest (a script coverage does not list, its functions flushed by the
+// GC; code a loader made without Node recording a map) is looked up through the Debugger domain:
+// enabling it in a warm app costs that app for the rest of its life, with no more instructions
+// run (the agent bench, trace to a file: 0.87 of the bare app's CPU time through the Debugger
+// domain, 0.90 through coverage, in the same run). It is enabled only for the moment of listing
+// scripts: left enabled, this session would be the one a `debugger` statement pauses, and nothing
+// could resume it.
 import * as fs from 'node:fs';
 import type { Session } from 'node:inspector';
 import type { RuntimeLoc } from '../protocol/agent-messages';
-import { originalLocation, sourceMapComment, toPath } from './source-maps';
+import type { SourceMap } from 'node:module';
+import { nodeSourceMap, originalLocation, sourceMapComment, toPath } from './source-maps';
 
 interface ScriptInfo {
   url: string;
   /** As V8 reports it; undefined until read from the script's file (a script coverage listed). */
   sourceMapUrl: string | undefined;
+  /** The map Node recorded for the script, when it has one. */
+  nodeMap?: SourceMap;
 }
 
 const UNKNOWN: RuntimeLoc = { file: '<unknown>', line: 0, column: 0 };
@@ -40,14 +45,20 @@ function locate(fn: object): RuntimeLoc | undefined {
   const position = functionLocation(s, fn);
   if (!position) return undefined;
   let script = scripts.get(position.scriptId) ?? listedScript(s, position.scriptId);
-  if (script && script.sourceMapUrl === undefined && !readFromDisk(script, fn, position)) {
+  if (script && script.sourceMapUrl === undefined && !mapKnown(script, fn, position)) {
     // the file is not the code V8 ran (a loader compiled it): the Debugger domain has that code
     scripts.delete(position.scriptId);
     listFromDebugger(s);
     script = scripts.get(position.scriptId);
   }
   if (!script?.url) return undefined;
-  return originalLocation(script.url, script.sourceMapUrl ?? '', position.lineNumber, position.columnNumber);
+  return originalLocation(
+    script.url,
+    script.sourceMapUrl ?? '',
+    position.lineNumber,
+    position.columnNumber,
+    script.nodeMap,
+  );
 }
 
 function connect(): Session | null {
@@ -108,22 +119,36 @@ function listedScript(s: Session, scriptId: string): ScriptInfo | undefined {
 }
 
 /**
- * The JavaScript files V8's best-effort coverage lists (scripts with a function that ran or is
- * compiled). Their source maps are read from the files, so only files that are what V8 ran: a
- * `.ts` file went through a loader, and only the Debugger domain shows the code it made.
+ * The files V8's best-effort coverage lists (scripts with a function that ran or is compiled):
+ * their source maps are still to be found (mapKnown).
  */
 function listFromCoverage(s: Session): void {
   s.post('Profiler.getBestEffortCoverage', (error, coverage) => {
     if (error) return;
     for (const { scriptId, url } of coverage.result) {
-      if (!scripts.has(scriptId) && RUN_AS_IS.test(url))
-        scripts.set(scriptId, { url, sourceMapUrl: undefined });
+      if (!scripts.has(scriptId) && FILE.test(url)) scripts.set(scriptId, { url, sourceMapUrl: undefined });
     }
   });
 }
 
-/** A JavaScript file (as a file URL or an absolute path): what may be run as it is on disk. */
-const RUN_AS_IS = /^(?:file:\/\/|\/|[a-z]:[\\/]).*\.[cm]?js$/i;
+/** A file URL or an absolute path. */
+const FILE = /^(?:file:\/\/|\/|[a-z]:[\\/])/i;
+/** A JavaScript file: what may be run as it is on disk. */
+const JAVASCRIPT = /\.[cm]?js$/i;
+
+/**
+ * True when the script's source map is known without the Debugger domain: Node recorded it, or
+ * the script's file is the code V8 ran (a loader that rewrote it in memory fails the check).
+ */
+function mapKnown(script: ScriptInfo, fn: object, position: Position): boolean {
+  const nodeMap = nodeSourceMap(script.url);
+  if (nodeMap) {
+    script.nodeMap = nodeMap;
+    script.sourceMapUrl = '';
+    return true;
+  }
+  return JAVASCRIPT.test(script.url) && readFromDisk(script, fn, position);
+}
 
 /**
  * True when the script's file holds `fn` at `position`, the file is then what V8 ran, and its

@@ -2,7 +2,7 @@
 // middleware in compiled TypeScript (tsc output with .map files, tsx, ts-node) is reported
 // where the user wrote it.
 import * as fs from 'node:fs';
-import { SourceMap } from 'node:module';
+import { findSourceMap, SourceMap } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { RuntimeLoc } from '../protocol/agent-messages';
@@ -18,9 +18,14 @@ export function originalLocation(
   sourceMapUrl: string,
   line: number,
   column: number,
+  nodeMap?: SourceMap,
 ): RuntimeLoc {
   const file = toPath(scriptUrl);
-  const loaded = sourceMapUrl ? loadMap(scriptUrl, sourceMapUrl) : null;
+  const loaded = nodeMap
+    ? { map: nodeMap, base: baseUrl(scriptUrl) }
+    : sourceMapUrl
+      ? loadMap(scriptUrl, sourceMapUrl)
+      : null;
   const entry = loaded?.map.findEntry(line, column);
   if (entry && 'originalSource' in entry && entry.originalSource) {
     return {
@@ -66,6 +71,18 @@ function loadMap(scriptUrl: string, sourceMapUrl: string): { map: SourceMap; bas
 function baseUrl(scriptUrl: string): string {
   if (/^[a-z][a-z0-9+.-]*:/i.test(scriptUrl) && !/^[a-z]:[\\/]/i.test(scriptUrl)) return scriptUrl;
   return pathToFileURL(path.resolve(scriptUrl)).href;
+}
+
+/**
+ * The source map Node recorded when it compiled the script (with source maps on, as tsx turns
+ * them on, or --enable-source-maps): the map of the code that ran, even when a loader made it.
+ */
+export function nodeSourceMap(scriptUrl: string): SourceMap | undefined {
+  try {
+    return findSourceMap(scriptUrl) ?? findSourceMap(toPath(scriptUrl));
+  } catch {
+    return undefined;
+  }
 }
 
 /** A file URL as a path; anything else as it is. */

@@ -1,6 +1,7 @@
-// Where the agent finds a middleware's definedAt without slowing the app down: V8's coverage and
-// the file on disk when the file is what ran, the Debugger domain only when a loader compiled
-// other code under the file's name (enabling it in a warm app costs the app for the rest of its life).
+// Where the agent finds a middleware's definedAt without slowing the app down: V8's coverage, and
+// Node's recorded source map or the file on disk (when it is what ran); the Debugger domain only
+// when a loader compiled other code under the file's name without Node recording a map (enabling
+// that domain in a warm app costs the app for the rest of its life).
 import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as inspector from 'node:inspector';
@@ -24,9 +25,17 @@ const post = inspector.Session.prototype.post as (this: inspector.Session, ...ar
   return post.apply(this, args);
 };
 
-/** The 1-based column of V8's position for a function: its parameter list. */
+/** The 1-based column of `marker` on a line of `file` (V8 places a function at its parameters). */
 function paramsColumn(file: string, line: number, marker: string): number {
   return readFileSync(file, 'utf8').split('\n')[line - 1].indexOf(marker) + 1;
+}
+
+/** `code` compiled as the CommonJS module `file`, as a loader would: its exports. */
+function compileAs(file: string, code: string): unknown {
+  const mod = new Module(file) as Module & { _compile(code: string, file: string): void };
+  mod.filename = file;
+  mod._compile(code, file);
+  return mod.exports;
 }
 
 describe('definedAt', () => {
@@ -43,20 +52,35 @@ describe('definedAt', () => {
     assert.ok(!posted.includes('Debugger.enable'), posted.join(', '));
   });
 
-  test('other code compiled under the file name: the Debugger domain, and the source map V8 saw', () => {
+  test('other code compiled under the file name, no map recorded: the Debugger domain', () => {
     const file = path.join(DIR, 'rewritten.cjs');
+    const code = `'use strict';\nmodule.exports = function rewrittenStep(req, res, next) { next(); };\n`;
+    const fn = compileAs(file, code) as () => void;
+    assert.deepEqual(definedAt(fn), { file, line: 2, column: code.split('\n')[1].indexOf('(req') + 1 });
+    assert.ok(posted.includes('Debugger.enable'), posted.join(', '));
+    assert.equal(posted.at(-1), 'Debugger.disable');
+  });
+
+  test('other code compiled under the file name with its map, Node recording maps: that map', () => {
+    assert.equal(process.sourceMapsEnabled, true, 'tsx, which runs these tests, turns source maps on');
+    const file = path.join(DIR, 'rewritten-mapped.cjs');
     // generated line 2, column 0 is line 10 of original.ts: ";AASA"
     const map = { version: 3, sources: ['original.ts'], names: [], mappings: ';AASA' };
     const code =
       `'use strict';\nmodule.exports = function rewrittenStep(req, res, next) { next(); };\n` +
       `//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
-    const mod = new Module(file) as Module & { _compile(code: string, file: string): void };
-    mod.filename = file;
-    mod._compile(code, file);
-    const fn = mod.exports as () => void;
+    const fn = compileAs(file, code) as () => void;
     assert.deepEqual(definedAt(fn), { file: path.join(DIR, 'original.ts'), line: 10, column: 1 });
-    assert.ok(posted.includes('Debugger.enable'), posted.join(', '));
-    assert.equal(posted.at(-1), 'Debugger.disable');
+    assert.ok(!posted.includes('Debugger.enable'), posted.join(', '));
+  });
+
+  test('TypeScript through tsx: the map Node recorded, the Debugger domain never enabled', () => {
+    const file = path.join(DIR, 'typed.ts');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { typedStep } = require(file) as { typedStep: () => void };
+    // the column is where the map puts the function: its name
+    assert.deepEqual(definedAt(typedStep), { file, line: 6, column: paramsColumn(file, 6, 'typedStep') });
+    assert.ok(!posted.includes('Debugger.enable'), posted.join(', '));
   });
 
   test('a function is located once', () => {
