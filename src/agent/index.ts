@@ -12,6 +12,7 @@ import { expressInstrumentation } from './frameworks/express';
 import { fastifyInstrumentation } from './frameworks/fastify';
 import { koaInstrumentation } from './frameworks/koa';
 import { configureHangWatch } from './hang-watch';
+import { watchScriptsWhileStarting } from './locations';
 import { installModuleHooks, type Instrumentation } from './module-hooks';
 import { installProcessHooks } from './process-hooks';
 import { markPending, finishRequest, type RequestTrace } from './request-trace';
@@ -38,7 +39,11 @@ function start(): void {
   if (config.off) return;
   try {
     setBreakKinds(config.breakKinds);
-    attachSinks(openTrace(config), openControl(config));
+    const file = openTrace(config);
+    const control = openControl(config);
+    attachSinks(file, control);
+    // trace lines name where each middleware is defined: list scripts while they load
+    if (file || control) watchScriptsWhileStarting();
     configureHangWatch(config.hangMs, (trace, reason, idleMs) => onStopped(trace, reason, idleMs, config));
     installResponseHooks();
     installProcessHooks();

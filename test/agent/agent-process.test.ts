@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { build } from 'esbuild';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { AGENT, FIXTURES, ROOT, RunningApp, ridOf, walk } from '../support/agent-app';
 
@@ -27,6 +27,58 @@ describe('an ES module app', () => {
       assert.ok(auth?.type === 'enter');
       assert.equal(auth.definedAt.file, path.join(FIXTURES, 'agent-express-esm', 'auth.mjs'));
       assert.equal(auth.definedAt.line, 1);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('the Debugger domain, which lists scripts, is on only while the app starts', () => {
+  // Turned on in a warm app, it slowed that app for the rest of its life (src/agent/locations.ts).
+  const SPY = path.join(ROOT, 'test', 'support', 'inspector-spy.cjs');
+  let dir: string;
+  before(() => {
+    mkdirSync(path.join(ROOT, '.test-tmp'), { recursive: true });
+    dir = mkdtempSync(path.join(ROOT, '.test-tmp', 'agent-spy-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("on from the agent's load, off before the first request, and the locations still found", async () => {
+    const spyFile = path.join(dir, 'posts.txt');
+    const app = await RunningApp.start({
+      app: 'agent-express-esm/app.mjs',
+      env: { NODE_OPTIONS: `--require ${SPY}`, INSPECTOR_SPY_FILE: spyFile },
+    });
+    try {
+      await app.get('/me');
+      await app.get('/me');
+      const events = await app.events((e) => e.filter((x) => x.type === 'finish').length === 2);
+      const auth = events.find((e) => e.type === 'enter' && e.name === 'authenticate');
+      assert.ok(auth?.type === 'enter');
+      assert.equal(auth.definedAt.file, path.join(FIXTURES, 'agent-express-esm', 'auth.mjs'));
+      const posts = readFileSync(spyFile, 'utf8').trim().split('\n');
+      const firstRequest = posts.indexOf('request');
+      assert.deepEqual(
+        posts.slice(0, firstRequest).filter((p) => p.startsWith('Debugger.')),
+        ['Debugger.enable', 'Debugger.setSkipAllPauses', 'Debugger.disable'],
+      );
+      assert.ok(!posts.slice(firstRequest).includes('Debugger.enable'), posts.join(', '));
+    } finally {
+      await app.stop();
+    }
+  });
+
+  test("a debugger statement while the app starts: the agent's session skips it", async () => {
+    const spyFile = path.join(dir, 'posts-debugger.txt');
+    const app = await RunningApp.start({
+      app: 'agent-express-esm/debugger-at-start.mjs',
+      env: { NODE_OPTIONS: `--require ${SPY}`, INSPECTOR_SPY_FILE: spyFile },
+    });
+    try {
+      assert.equal((await app.get('/me')).status, 200);
+      const posts = readFileSync(spyFile, 'utf8').trim().split('\n');
+      assert.ok(posts.includes('Debugger.setSkipAllPauses'), posts.join(', '));
+      assert.ok(!posts.includes('paused'), posts.join(', '));
     } finally {
       await app.stop();
     }
