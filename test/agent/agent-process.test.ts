@@ -43,12 +43,18 @@ describe('the Debugger domain, which lists scripts, is on only while the app sta
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  test("on from the agent's load, off before the first request, and the locations still found", async () => {
-    const spyFile = path.join(dir, 'posts.txt');
-    const app = await RunningApp.start({
-      app: 'agent-express-esm/app.mjs',
+  /** `app` run with the spy preloaded; `posts()` reads what it noted so far. */
+  const startSpied = async (app: string) => {
+    const spyFile = path.join(dir, `${path.basename(app)}.posts.txt`);
+    const running = await RunningApp.start({
+      app,
       env: { NODE_OPTIONS: `--require ${SPY}`, INSPECTOR_SPY_FILE: spyFile },
     });
+    return { app: running, posts: () => readFileSync(spyFile, 'utf8').trim().split('\n') };
+  };
+
+  test("on from the agent's load, off before the first request, and the locations still found", async () => {
+    const { app, posts: read } = await startSpied('agent-express-esm/app.mjs');
     try {
       await app.get('/me');
       await app.get('/me');
@@ -56,7 +62,7 @@ describe('the Debugger domain, which lists scripts, is on only while the app sta
       const auth = events.find((e) => e.type === 'enter' && e.name === 'authenticate');
       assert.ok(auth?.type === 'enter');
       assert.equal(auth.definedAt.file, path.join(FIXTURES, 'agent-express-esm', 'auth.mjs'));
-      const posts = readFileSync(spyFile, 'utf8').trim().split('\n');
+      const posts = read();
       const firstRequest = posts.indexOf('request');
       assert.deepEqual(
         posts.slice(0, firstRequest).filter((p) => p.startsWith('Debugger.')),
@@ -69,14 +75,10 @@ describe('the Debugger domain, which lists scripts, is on only while the app sta
   });
 
   test("a debugger statement while the app starts: the agent's session skips it", async () => {
-    const spyFile = path.join(dir, 'posts-debugger.txt');
-    const app = await RunningApp.start({
-      app: 'agent-express-esm/debugger-at-start.mjs',
-      env: { NODE_OPTIONS: `--require ${SPY}`, INSPECTOR_SPY_FILE: spyFile },
-    });
+    const { app, posts: read } = await startSpied('agent-express-esm/debugger-at-start.mjs');
     try {
       assert.equal((await app.get('/me')).status, 200);
-      const posts = readFileSync(spyFile, 'utf8').trim().split('\n');
+      const posts = read();
       assert.ok(posts.includes('Debugger.setSkipAllPauses'), posts.join(', '));
       assert.ok(!posts.includes('paused'), posts.join(', '));
     } finally {
