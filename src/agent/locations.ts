@@ -51,8 +51,12 @@ export function watchScriptsWhileStarting(): void {
 function startedOver(): void {
   if (!starting) return;
   starting = false;
-  diagnostics.unsubscribe(REQUEST_START, startedOver);
-  session?.post('Debugger.disable');
+  try {
+    diagnostics.unsubscribe(REQUEST_START, startedOver);
+    session?.post('Debugger.disable');
+  } catch {
+    // called from node:http's request start: nothing may throw into the app from here
+  }
 }
 
 export function definedAt(fn: object): RuntimeLoc {
