@@ -4,7 +4,7 @@
 // showing how far two identical servers measure apart), with the agent and the trace off, with the
 // agent writing its trace to a file, and, for comparison, under the OpenTelemetry HTTP + Express
 // instrumentations. autocannon loads them in turn, a quarter of a second each (server-cpu.mjs,
-// interleavedCycles), and the cost of a request is the server's CPU time (utime + stime from
+// interleavedCycles), after warming them the same way (warmUpInTurn), and the cost of a request is the server's CPU time (utime + stime from
 // /proc/<pid>/stat) over the requests answered: with client and servers sharing two cores,
 // throughput swings far more than that.
 import { closeSync, existsSync, openSync, readSync, rmSync, statSync, truncateSync } from 'node:fs';
@@ -20,13 +20,13 @@ import {
   expressAppDir,
   interleavedCycles,
   LOAD_CPU,
-  load,
   machineLines,
   pin,
   ROOT,
   SLICE_SECONDS,
   startServer,
   WARMUP_SECONDS,
+  warmUpInTurn,
 } from '../server-cpu.mjs';
 
 // A process's JIT luck stays with it for its life (a few percent either way): each generation's
@@ -80,10 +80,8 @@ export async function agentOverhead(ctx) {
         v.server = await startServer(dir, v).catch((e) => ctx.fail(e.message));
         if (!v.server) return;
       }
-      for (const v of variants) {
-        const r = await load(v.server.port, WARMUP_SECONDS);
-        if (r.problem) return ctx.fail(`${v.name}: warm-up: ${r.problem}${v.server.died()}`);
-      }
+      const coldProblem = await warmUpInTurn(variants, WARMUP_SECONDS);
+      if (coldProblem) return ctx.fail(coldProblem);
       if (generation === 0) {
         const otel = variants.find((v) => v.otel);
         spans = await askSpans(otel.server.child);
@@ -114,7 +112,7 @@ export async function agentOverhead(ctx) {
     }
 
     ctx.line(
-      `Express 4 app, 10 middleware, 127.0.0.1; server CPU per request in ${GENERATIONS} generations of fresh server processes, each measured over ${CYCLES} cycles of ${SLICE_SECONDS} s slices taken in turn (efficiency: median of the generations' baseline/variant), autocannon ${CONNECTIONS} connections`,
+      `Express 4 app, 10 middleware, 127.0.0.1; server CPU per request in ${GENERATIONS} generations of fresh server processes, warmed and then measured over ${CYCLES} cycles of ${SLICE_SECONDS} s slices taken in turn (efficiency: median of the generations' baseline/variant), autocannon ${CONNECTIONS} connections`,
     );
     for (const v of variants) {
       if (v === variants[0]) {
