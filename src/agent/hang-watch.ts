@@ -1,6 +1,9 @@
 // Requests in flight, looked at a few times a second by one unref'd timer rather than a timer
 // per request: a request whose chain stopped (the last middleware neither called next nor
-// responded) for MWCHAIN_HANG_MS, or whose client went away first, is reported once.
+// responded) for MWCHAIN_HANG_MS, or whose client went away first, is reported once. The timer
+// runs only while requests are in flight: a sweep that finds none stops it, and the next request
+// starts it again. An idle app is not woken four times a second (in the agent bench, whose
+// servers idle between slices of load, those wake-ups were part of the agent's cost).
 import { context } from './context';
 import type { RequestTrace } from './request-trace';
 
@@ -28,7 +31,11 @@ export function configureHangWatch(ms: number, handler: HangHandler): void {
 
 export function watch(trace: RequestTrace): void {
   inFlight.add(trace);
-  timer ??= startTimer();
+  if (timer === undefined) {
+    timer = startTimer();
+    // made while the clock stood still: its activity is now, not when the last sweep ran
+    trace.lastActivity = clock.now;
+  }
 }
 
 export function unwatch(trace: RequestTrace): void {
@@ -44,6 +51,12 @@ function startTimer(): NodeJS.Timeout {
 }
 
 function sweep(): void {
+  if (inFlight.size === 0) {
+    // between requests, or idle: the next `watch` starts the timer again, with a fresh clock
+    clearInterval(timer);
+    timer = undefined;
+    return;
+  }
   const now = (clock.now = Date.now());
   for (const trace of inFlight) {
     const res = trace.res;
