@@ -6,9 +6,13 @@
 //   clock    the 24 readings of the clock (one per line's `t`), alone
 //   noted    the whole trace (clock, noting, formatting), written to /dev/null: no page cache
 //   file     the whole trace, appended to a file as MWCHAIN_TRACE does
+//   reused   the same, into page cache the system just had: the file was filled as `file` does
+//            (untimed), emptied, and appended to again. A VM whose host takes back the guest's
+//            free memory (free page reporting) faults on every page a growing file first
+//            touches; the difference from `file` is that cost, which the agent cannot choose
 //
 //   node trace-path.cjs <dir for the trace file> <requests per repetition>
-import { rmSync } from 'node:fs';
+import { rmSync, truncateSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   attachSinks,
@@ -72,6 +76,12 @@ const steps = {
   noted: () => measure(request, new TraceFile('/dev/null')),
   file: () => {
     rmSync(traceFile, { force: true }); // each repetition appends to a new file, as a fresh bench generation does
+    return measure(request, new TraceFile(traceFile));
+  },
+  reused: () => {
+    rmSync(traceFile, { force: true });
+    measure(request, new TraceFile(traceFile));
+    truncateSync(traceFile, 0);
     return measure(request, new TraceFile(traceFile));
   },
 };
