@@ -21,7 +21,6 @@ import {
   efficiency,
   expressAppDir,
   LOAD_CPU,
-  load,
   machineLines,
   pin,
   ROOT,
@@ -29,6 +28,7 @@ import {
   ROUNDS,
   startServer,
   WARMUP_SECONDS,
+  warmUpInTurn,
 } from '../server-cpu.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -66,11 +66,9 @@ export async function debugOverhead(ctx) {
       const seen = await v.debugger.checkPauses();
       if (seen !== 1) return ctx.fail(`${v.name}: a \`debugger\` statement caused ${seen} pauses, not 1`);
     }
-    for (const v of variants) {
-      const r = await load(v.server.port, WARMUP_SECONDS);
-      if (r.problem) return ctx.fail(`${v.name}: warm-up: ${r.problem}${v.server.died()}`);
-      v.warmupRequests = r.requests;
-    }
+    // in slices taken in turn: warmed one after the other, the first would idle before the rounds
+    const coldProblem = await warmUpInTurn(variants, WARMUP_SECONDS);
+    if (coldProblem) return ctx.fail(coldProblem);
 
     const pinned = pin(process.pid, LOAD_CPU);
     const pids = variants.map((v) => v.server.child.pid);
