@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { build } from 'esbuild';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { AGENT, FIXTURES, ROOT, RunningApp, ridOf, walk } from '../support/agent-app';
+import { AGENT, type AppOptions, FIXTURES, ROOT, RunningApp, ridOf, walk } from '../support/agent-app';
 
 const TS_APP = path.join(FIXTURES, 'agent-express-typescript', 'app.ts');
 
@@ -44,11 +44,12 @@ describe('the Debugger domain, which lists scripts, is on only while the app sta
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   /** `app` run with the spy preloaded; `posts()` reads what it noted so far. */
-  const startSpied = async (app: string) => {
+  const startSpied = async (app: string, options: Partial<AppOptions> = {}) => {
     const spyFile = path.join(dir, `${path.basename(app)}.posts.txt`);
     const running = await RunningApp.start({
+      ...options,
       app,
-      env: { NODE_OPTIONS: `--require ${SPY}`, INSPECTOR_SPY_FILE: spyFile },
+      env: { NODE_OPTIONS: `--require ${SPY}`, INSPECTOR_SPY_FILE: spyFile, ...options.env },
     });
     return { app: running, posts: () => readFileSync(spyFile, 'utf8').trim().split('\n') };
   };
@@ -69,6 +70,29 @@ describe('the Debugger domain, which lists scripts, is on only while the app sta
         ['Debugger.enable', 'Debugger.setSkipAllPauses', 'Debugger.disable'],
       );
       assert.ok(!posts.slice(firstRequest).includes('Debugger.enable'), posts.join(', '));
+    } finally {
+      await app.stop();
+    }
+  });
+
+  test('with the trace off, never: a finding after full GCs is located from coverage and the file', async () => {
+    const { app, posts: read } = await startSpied('agent-trace-off-finding/app.cjs', {
+      trace: false,
+      nodeArgs: ['--expose-gc'],
+      env: { MWCHAIN_HANG_MS: '300' },
+    });
+    try {
+      assert.equal((await app.get('/ok')).body, 'ok');
+      await app.abandon('/hang', 1000);
+      for (let wait = 0; wait < 40 && !app.stderr.includes('unterminated'); wait++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const file = path.join(FIXTURES, 'agent-trace-off-finding', 'forgetful.cjs');
+      assert.match(app.stderr, /unterminated-middleware on GET \/hang/);
+      assert.ok(app.stderr.includes(`(${file}:1:39)`), app.stderr);
+      const posts = read();
+      assert.ok(posts.includes('Profiler.getBestEffortCoverage'), posts.join(', '));
+      assert.ok(!posts.some((p) => p.startsWith('Debugger.')), posts.join(', '));
     } finally {
       await app.stop();
     }
