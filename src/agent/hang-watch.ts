@@ -17,8 +17,9 @@ let period = 250;
 
 /**
  * A clock the sweep advances. Middleware entries read it instead of Date.now(), which costs more
- * than the rest of an entry; it lags by at most one period, so a hang is reported between
- * MWCHAIN_HANG_MS and MWCHAIN_HANG_MS plus two periods after the chain stopped, never early.
+ * than the rest of an entry; while requests are in flight it lags by at most one period, so a
+ * hang is reported between MWCHAIN_HANG_MS and MWCHAIN_HANG_MS plus two periods after the chain
+ * stopped, never early. While the timer is stopped it stands still: `watch` sets it anew.
  */
 export const clock = { now: Date.now() };
 let onHang: HangHandler = () => {};
