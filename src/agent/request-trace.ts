@@ -86,14 +86,20 @@ export function startRequest(
   return trace;
 }
 
-export function enter(trace: RequestTrace, info: MiddlewareInfo): Frame {
+/**
+ * `info` starts on `trace`. `followsLine`: the front end knows no app code ran since the agent's
+ * last line (this request's `request` line, or the `exit` of the middleware that called next), so
+ * this `enter` takes that line's `t` rather than reading the clock again (sink.stampedMs).
+ */
+export function enter(trace: RequestTrace, info: MiddlewareInfo, followsLine = false): Frame {
   if (trace.pendingError) errorReached(trace, info.name);
   const frame = new Frame(trace, info);
   trace.lastEntered = frame;
   trace.frames.push(frame);
   if (sink.on) {
-    emitEvent(info.enterLine, trace.rid);
-    trace.lastActivity = stampedMs();
+    const t = followsLine ? stampedMs() : stamp();
+    emitEvent(info.enterLine, trace.rid, t);
+    trace.lastActivity = t;
   } else trace.lastActivity = clock.now;
   return frame;
 }
@@ -147,12 +153,14 @@ export function finishRequest(trace: RequestTrace, answered: boolean): void {
   unwatch(trace);
   if (trace.pendingError) errorReached(trace, trace.fallbackHandler);
   const responder = trace.responder;
+  // the open frames' exits and the finish line: one moment, one read of the clock
+  const t = sink.on ? stamp() : 0;
   for (const frame of trace.frames) {
     if (frame.outcome !== undefined) continue;
     frame.outcome = answered && frame === responder ? 'response' : 'pending';
-    if (sink.on) emitExit(frame, frame.outcome);
+    if (sink.on) emitEvent(frame.info.exitLine(frame.outcome), trace.rid, t);
   }
-  if (sink.on) emitEvent(finishLine(status), trace.rid);
+  if (sink.on) emitEvent(finishLine(status), trace.rid, t);
   // Work the request's middleware scheduled keeps their frames, and with them this trace: a
   // keep-alive socket's timer, re-armed after each response, holds the last one for seconds.
   // Only a pause shows the whole chain again, so without break kinds it is let go here.
@@ -168,7 +176,7 @@ export function markPending(trace: RequestTrace): void {
 }
 
 function emitExit(frame: Frame, outcome: ExitOutcome): void {
-  emitEvent(frame.info.exitLine(outcome), frame.trace.rid);
+  emitEvent(frame.info.exitLine(outcome), frame.trace.rid, stamp());
 }
 
 function finishLine(status: number): LineShape {

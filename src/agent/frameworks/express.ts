@@ -6,8 +6,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { restoreContext, runningAsyncId, runningFrame, setContext } from '../context';
 import { infoOf, type MiddlewareInfo } from '../middleware-info';
 import type { Instrumentation } from '../module-hooks';
-import { crossing, enter, exit, type Frame } from '../request-trace';
-import { traceForResponse } from '../response-hooks';
+import { crossing, enter, exit, type Frame, type RequestTrace } from '../request-trace';
+import { traceForResponse, traceOf } from '../response-hooks';
+import { sink } from '../sink';
 import { state, stepAside } from '../safety';
 import { announce } from '../announce';
 import { isNativePromise, watchDroppedPromise } from './dropped-promise';
@@ -17,6 +18,10 @@ type Handler = (...args: unknown[]) => unknown;
 interface Layer {
   handle: Handler;
   route?: unknown;
+  /** Express 4: the path's parameters (router 2 finds them as it matches). */
+  keys?: unknown[];
+  /** router 2: the path as the app gave it. */
+  rawPath?: unknown;
   [kEntry]?: LayerEntry;
 }
 type LayerMethod = (this: Layer, ...args: unknown[]) => unknown;
@@ -100,21 +105,43 @@ class LayerEntry {
     readonly fn: Handler,
     readonly arity: number,
     readonly info: MiddlewareInfo | null,
+    /** The router reaches it from the layer before in its own code: see `stepping`. */
+    readonly steppedTo: boolean,
+    /** A route with no path parameters: it goes on to its handlers in the framework's own code. */
+    readonly stepsThrough: boolean,
   ) {}
 }
 
 function entryOf(layer: Layer, fn: Handler): LayerEntry {
   const known = layer[kEntry];
   if (known !== undefined && known.fn === fn) return known;
+  // Making an entry may take a while (a location asked of V8): then the next line reads the clock.
+  stepping = undefined;
   let entry: LayerEntry;
   try {
-    entry = new LayerEntry(fn, fn.length, isPlumbing(layer, fn) ? null : infoOf(fn));
+    const info = isPlumbing(layer, fn) ? null : infoOf(fn);
+    const params = hasParams(layer);
+    entry = new LayerEntry(
+      fn,
+      fn.length,
+      info,
+      info !== null && !params,
+      layer.route !== undefined && !params,
+    );
   } catch (error) {
     stepAside(error);
-    return new LayerEntry(fn, -1, null);
+    return new LayerEntry(fn, -1, null, false, false);
   }
   layer[kEntry] = entry;
   return entry;
+}
+
+/** True unless the layer's path surely has no parameters, whose param callbacks are app code. */
+function hasParams(layer: Layer): boolean {
+  if (Array.isArray(layer.keys)) return layer.keys.length > 0;
+  const paths: unknown[] = Array.isArray(layer.rawPath) ? layer.rawPath : [layer.rawPath];
+  // path-to-regexp 8 names parameters with `:` and wildcards with `*`; a RegExp's groups are params
+  return !paths.every((p) => typeof p === 'string' && !/[:*]/.test(p));
 }
 
 function isPlumbing(layer: Layer, fn: Handler): boolean {
@@ -125,28 +152,68 @@ function isPlumbing(layer: Layer, fn: Handler): boolean {
   return (fn.name === 'query' || fn.name === 'expressInit') && frameworkSources.has(String(fn));
 }
 
+/**
+ * The request whose middleware just called next() and wrote its `exit`, while the router goes on
+ * in its own code to the next layer. The next layer's method takes it (once): a middleware layer
+ * with no path parameters is entered with no app code run since, so its `enter` shares the
+ * `exit`'s clock read; so is the handler of a route with no path parameters, through the
+ * route's layer. Any other layer (a router, a mounted app, a path with parameters: where the
+ * framework may call app code such as param callbacks or a query parser) reads the clock afresh.
+ */
+let stepping: RequestTrace | undefined;
+
+/** `stepping`, once: the request whose last line `entry`'s enter may share, or undefined. */
+function takeStep(entry: LayerEntry): RequestTrace | undefined {
+  if (entry.stepsThrough) return undefined; // left for the route's own layers
+  const trace = stepping;
+  stepping = undefined;
+  return entry.steppedTo ? trace : undefined;
+}
+
 /** `next` as the middleware sees it: records how the middleware left, then goes on. */
 function trackedNext(frame: Frame, next: Next): Next {
   return function (this: unknown, err?: unknown) {
     // A middleware whose response already ended (its outcome settled at the finish) can still
     // throw, sending a second time: that error crosses too.
     const open = frame.outcome === undefined || (frame.outcome === 'response' && err);
+    let steps = false;
     if (open && state.active) {
       try {
         if (err && err !== 'route' && err !== 'router') crossing(frame, err);
-        else exit(frame, 'next');
+        else {
+          exit(frame, 'next');
+          steps = sink.on;
+        }
       } catch (error) {
         stepAside(error);
       }
     }
-    return next.call(this, err);
+    if (!steps) return next.call(this, err);
+    // the router goes on synchronously, or defers (setImmediate): then the step is over here
+    stepping = frame.trace;
+    try {
+      return next.call(this, err);
+    } finally {
+      stepping = undefined;
+    }
   };
 }
 
-/** The frame of middleware `info` on this request, or undefined (after an internal failure). */
-function begin(info: MiddlewareInfo, req: unknown, res: unknown): Frame | undefined {
+/**
+ * The frame of middleware `info` on this request, or undefined (after an internal failure).
+ * `stepped`: the request the router stepped from (takeStep).
+ */
+function begin(
+  info: MiddlewareInfo,
+  req: unknown,
+  res: unknown,
+  stepped: RequestTrace | undefined,
+): Frame | undefined {
   try {
-    return enter(traceForResponse(res as ServerResponse, req as IncomingMessage, 'finalhandler'), info);
+    const known = traceOf(res as ServerResponse);
+    if (known !== undefined) return enter(known, info, known === stepped);
+    // a new request: its `request` line was written just now
+    return enter(traceForResponse(res as ServerResponse, req as IncomingMessage, 'finalhandler'), info, true);
   } catch (error) {
     stepAside(error);
     return undefined;
@@ -160,7 +227,9 @@ function begin(info: MiddlewareInfo, req: unknown, res: unknown): Frame | undefi
 function requestHandler(original: LayerMethod): LayerMethod {
   return function handleRequest(this: Layer, req, res, next) {
     const entry = entryOf(this, this.handle);
-    const frame = state.active && entry.info && entry.arity <= 3 ? begin(entry.info, req, res) : undefined;
+    const stepped = stepping === undefined ? undefined : takeStep(entry);
+    const frame =
+      state.active && entry.info && entry.arity <= 3 ? begin(entry.info, req, res, stepped) : undefined;
     if (frame === undefined) return original.call(this, req, res, next);
     const tracked = trackedNext(frame, next as Next);
     const before = runningFrame();
@@ -177,7 +246,9 @@ function requestHandler(original: LayerMethod): LayerMethod {
 function errorHandler(original: LayerMethod): LayerMethod {
   return function handleError(this: Layer, error, req, res, next) {
     const entry = entryOf(this, this.handle);
-    const frame = state.active && entry.info && entry.arity === 4 ? begin(entry.info, req, res) : undefined;
+    const stepped = stepping === undefined ? undefined : takeStep(entry);
+    const frame =
+      state.active && entry.info && entry.arity === 4 ? begin(entry.info, req, res, stepped) : undefined;
     if (frame === undefined) return original.call(this, error, req, res, next);
     const tracked = trackedNext(frame, next as Next);
     const before = runningFrame();
@@ -198,7 +269,9 @@ function errorHandler(original: LayerMethod): LayerMethod {
 function requestHandlerV4(original: LayerMethod): LayerMethod {
   return function handle(this: Layer, req, res, next) {
     const entry = entryOf(this, this.handle);
-    const frame = state.active && entry.info && entry.arity <= 3 ? begin(entry.info, req, res) : undefined;
+    const stepped = stepping === undefined ? undefined : takeStep(entry);
+    const frame =
+      state.active && entry.info && entry.arity <= 3 ? begin(entry.info, req, res, stepped) : undefined;
     if (frame === undefined) return original.call(this, req, res, next);
     const before = runningFrame();
     const beforeId = runningAsyncId();
@@ -214,7 +287,9 @@ function requestHandlerV4(original: LayerMethod): LayerMethod {
 function errorHandlerV4(original: LayerMethod): LayerMethod {
   return function handle_error(this: Layer, error, req, res, next) {
     const entry = entryOf(this, this.handle);
-    const frame = state.active && entry.info && entry.arity === 4 ? begin(entry.info, req, res) : undefined;
+    const stepped = stepping === undefined ? undefined : takeStep(entry);
+    const frame =
+      state.active && entry.info && entry.arity === 4 ? begin(entry.info, req, res, stepped) : undefined;
     if (frame === undefined) return original.call(this, error, req, res, next);
     const before = runningFrame();
     const beforeId = runningAsyncId();
