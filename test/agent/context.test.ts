@@ -89,3 +89,16 @@ test('two callbacks in a row of different invocations each get their own', async
   });
   assert.deepEqual(seen, [A, B, undefined]);
 });
+
+test('a nextTick callback, and what it schedules, belong to the invocation that queued it', async () => {
+  const seen = await new Promise<(Frame | undefined)[]>((resolve) => {
+    context.run(A, () =>
+      process.nextTick(() => {
+        const inTick = currentFrame();
+        setTimeout(() => resolve([inTick, currentFrame()]), 1);
+      }),
+    );
+    context.run(B, () => process.nextTick(() => undefined));
+  });
+  assert.deepEqual(seen, [A, A]);
+});
