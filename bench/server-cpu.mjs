@@ -39,14 +39,15 @@ export function expressAppDir(appFile, prefix) {
 }
 
 /**
- * Forks `dir`/app.cjs with `variant.args` before it and `variant.env`, pinned to SERVER_CPU; it
- * reports its port over IPC. Resolves to { child, port, died(), stderr() }.
+ * Forks `dir`/app.cjs (or `variant.app`, a file in `dir`) with `variant.args` before it and
+ * `variant.env`, pinned to SERVER_CPU; it reports its port over IPC. Resolves to
+ * { child, port, died(), stderr() }.
  */
 export function startServer(dir, variant) {
   // MWCHAIN_* settings of the shell running the bench must not change what a variant measures.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MWCHAIN_')));
   return new Promise((resolve, reject) => {
-    const child = fork(path.join(dir, 'app.cjs'), [], {
+    const child = fork(path.join(dir, variant.app ?? 'app.cjs'), [], {
       cwd: dir,
       execArgv: variant.args,
       env: { ...env, ...variant.env, NODE_PATH: path.join(ROOT, 'node_modules') },

@@ -1,13 +1,15 @@
 // The `agent` section of bench/run.mjs: what the runtime agent (dist/agent.js) costs an Express app.
 //
-// One Express 4 app with 10 middleware runs as five servers on 127.0.0.1: bare (twice, the second
+// One Express 4 app with 10 middleware runs as six servers on 127.0.0.1: bare (twice, the second
 // showing how far two identical servers measure apart), with the agent and the trace off, with the
 // agent writing its trace to a file, and, for comparison, under the OpenTelemetry HTTP + Express
-// instrumentations. autocannon loads them in turn, a quarter of a second each (server-cpu.mjs,
+// instrumentations and as a calibration (app-busier.cjs: the same app doing 3 µs more CPU per
+// request inside its chain, where the agent works: what a known amount of work there reads as on
+// this harness, in the same run). autocannon loads them in turn, a quarter of a second each (server-cpu.mjs,
 // interleavedCycles), after warming them the same way (warmUpInTurn), and the cost of a request is the server's CPU time (utime + stime from
 // /proc/<pid>/stat) over the requests answered: with client and servers sharing two cores,
 // throughput swings far more than that.
-import { closeSync, existsSync, openSync, readSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, openSync, readSync, rmSync, statSync, truncateSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -45,6 +47,7 @@ export async function agentOverhead(ctx) {
     );
 
   const dir = expressAppDir(path.join(HERE, 'app.cjs'), 'mwchain-bench-agent-');
+  cpSync(path.join(HERE, 'app-busier.cjs'), path.join(dir, 'app-busier.cjs'));
   const traceFile = path.join(dir, 'trace.jsonl');
   const variants = [
     { name: 'baseline', args: [] },
@@ -61,6 +64,13 @@ export async function agentOverhead(ctx) {
           },
         ]
       : []),
+    // what a few microseconds of work inside the chain read as here, for reading the agent's
+    {
+      name: 'calibration: the bare app with 3 µs more CPU per request in its middleware',
+      args: [],
+      app: 'app-busier.cjs',
+      calibration: true,
+    },
     {
       name: 'OpenTelemetry express + http, in-memory exporter',
       args: ['--require', path.join(HERE, 'otel-preload.cjs')],
@@ -121,7 +131,7 @@ export async function agentOverhead(ctx) {
       }
       const eff = efficiency(variants[0], v);
       ctx.line(
-        `${costText(v)}; efficiency ${eff.median.toFixed(2)} (middle half of the generations ${eff.spread}; ${v.target ? `target >= ${v.target}` : v.control ? 'ideally 1.00' : `${(1 / eff.median).toFixed(1)}x the CPU`})`,
+        `${costText(v)}; efficiency ${eff.median.toFixed(2)} (middle half of the generations ${eff.spread}; ${note(v, eff.median)})`,
       );
     }
     for (const line of machineLines(pinned, busy)) ctx.line(line);
@@ -132,6 +142,14 @@ export async function agentOverhead(ctx) {
     for (const v of variants) v.server?.child.kill();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** What a variant's efficiency is read against. */
+function note(v, efficiency) {
+  if (v.target) return `target >= ${v.target}`;
+  if (v.control) return 'ideally 1.00';
+  if (v.calibration) return 'what the app doing 3 µs more in its chain reads as here';
+  return `${(1 / efficiency).toFixed(1)}x the CPU`;
 }
 
 /** The OpenTelemetry preload's span counts since the last question, or undefined if it does not answer. */
