@@ -55,17 +55,23 @@ export function traceForResponse(
   req: RequestLine | undefined,
   fallbackHandler: string,
 ): RequestTrace {
-  let trace = traceOf(res);
-  if (trace === undefined) {
-    const url = typeof req?.originalUrl === 'string' ? req.originalUrl : req?.url;
-    trace = startRequest(
-      typeof req?.method === 'string' ? req.method : '',
-      typeof url === 'string' ? url : '',
-      res,
-      fallbackHandler,
-    );
-    bindResponse(res, trace);
-  }
+  return traceOf(res) ?? startTrace(res, req, fallbackHandler);
+}
+
+/** A new trace for the request `res` answers, which has none yet (`traceOf`). */
+export function startTrace(
+  res: Responder,
+  req: RequestLine | undefined,
+  fallbackHandler: string,
+): RequestTrace {
+  const url = typeof req?.originalUrl === 'string' ? req.originalUrl : req?.url;
+  const trace = startRequest(
+    typeof req?.method === 'string' ? req.method : '',
+    typeof url === 'string' ? url : '',
+    res,
+    fallbackHandler,
+  );
+  bindResponse(res, trace);
   return trace;
 }
 

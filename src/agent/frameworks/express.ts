@@ -7,7 +7,7 @@ import { restoreContext, runningAsyncId, runningFrame, setContext } from '../con
 import { infoOf, type MiddlewareInfo } from '../middleware-info';
 import type { Instrumentation } from '../module-hooks';
 import { crossing, enter, exit, type Frame, type RequestTrace } from '../request-trace';
-import { traceForResponse, traceOf } from '../response-hooks';
+import { startTrace, traceOf } from '../response-hooks';
 import { sink } from '../sink';
 import { state, stepAside } from '../safety';
 import { announce } from '../announce';
@@ -212,8 +212,8 @@ function begin(
   try {
     const known = traceOf(res as ServerResponse);
     if (known !== undefined) return enter(known, info, known === stepped);
-    // a new request: its `request` line was written just now
-    return enter(traceForResponse(res as ServerResponse, req as IncomingMessage, 'finalhandler'), info, true);
+    // a new request: its `request` line is written just now
+    return enter(startTrace(res as ServerResponse, req as IncomingMessage, 'finalhandler'), info, true);
   } catch (error) {
     stepAside(error);
     return undefined;
