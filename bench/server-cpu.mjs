@@ -168,6 +168,7 @@ export async function warmUpInTurn(variants, seconds) {
  */
 export async function interleavedCycles(variants, cycles = CYCLES) {
   const started = variants.map((v) => cpuSeconds(v.server.child.pid));
+  const faulted = variants.map((v) => minorFaults(v.server.child.pid));
   const answered = variants.map(() => 0);
   for (let cycle = 0; cycle < cycles; cycle++) {
     for (let i = 0; i < variants.length; i++) {
@@ -182,6 +183,7 @@ export async function interleavedCycles(variants, cycles = CYCLES) {
   variants.forEach((v, k) => {
     v.costs ??= [];
     v.costs.push(((cpuSeconds(v.server.child.pid) - started[k]) / answered[k]) * 1e6);
+    (v.faults ??= []).push((minorFaults(v.server.child.pid) - faulted[k]) / answered[k]);
     v.requests = (v.requests ?? 0) + answered[k];
   });
   return undefined;
@@ -200,9 +202,15 @@ export function efficiency(baseline, v) {
   };
 }
 
-/** `name: X µs/request (round, round, ...)`, the median over the rounds. */
+/**
+ * `name: X µs/request (round, round, ...)`, the median over the rounds, and the page faults per
+ * request when measured (`interleavedCycles`): a fault cost about 11 µs on the VM this was
+ * written on, and how many a process takes per request (V8 promoting into fresh pages) varies
+ * from one process to the next.
+ */
 export function costText(v) {
-  return `${v.name}: ${median(v.costs).toFixed(1)} µs/request (${v.costs.map((c) => c.toFixed(1)).join(', ')})`;
+  const faults = v.faults ? `, ${median(v.faults).toFixed(2)} page faults/request` : '';
+  return `${v.name}: ${median(v.costs).toFixed(1)} µs/request (${v.costs.map((c) => c.toFixed(1)).join(', ')})${faults}`;
 }
 
 /** The lines on pinning and on the rest of the machine every server-CPU section ends with. */
@@ -225,6 +233,12 @@ export function cpuSeconds(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3
   return (Number(fields[11]) + Number(fields[12])) / clockTicks();
+}
+
+/** Minor page faults of a process so far, field 10 of /proc/<pid>/stat. */
+export function minorFaults(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
 }
 
 /**
