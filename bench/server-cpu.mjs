@@ -230,15 +230,19 @@ const clockTicks = () =>
 
 /** utime + stime of a process, fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name). */
 export function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3
+  const fields = statFields(pid);
   return (Number(fields[11]) + Number(fields[12])) / clockTicks();
 }
 
 /** Minor page faults of a process so far, field 10 of /proc/<pid>/stat. */
 export function minorFaults(pid) {
+  return Number(statFields(pid)[7]);
+}
+
+/** The fields of /proc/<pid>/stat after the parenthesised name: [0] is field 3. */
+function statFields(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
 /**

@@ -5,10 +5,11 @@
 // agent writing its trace to a file, and, for comparison, under the OpenTelemetry HTTP + Express
 // instrumentations and as a calibration (app-busier.cjs: the same app doing 3 µs more CPU per
 // request inside its chain, where the agent works: what a known amount of work there reads as on
-// this harness, in the same run). autocannon loads them in turn, a quarter of a second each (server-cpu.mjs,
-// interleavedCycles), after warming them the same way (warmUpInTurn), and the cost of a request is the server's CPU time (utime + stime from
-// /proc/<pid>/stat) over the requests answered: with client and servers sharing two cores,
-// throughput swings far more than that.
+// this harness, in the same run). autocannon loads them in turn, a quarter of a second each
+// (server-cpu.mjs, interleavedCycles), after warming them the same way (warmUpInTurn), and the
+// cost of a request is the server's CPU time (utime + stime from /proc/<pid>/stat) over the
+// requests answered: with client and servers sharing two cores, throughput swings far more than
+// that. Each variant's page faults per request are printed beside it.
 import { closeSync, cpSync, existsSync, openSync, readSync, rmSync, statSync, truncateSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
